@@ -1,0 +1,3 @@
+// Authentication and authorization of management calls.
+export * from "./authenticate.js";
+export * from "./root-permissions.js";

@@ -1,0 +1,118 @@
+// The management commands: thin wrappers over the HTTP API, tables for people and --json for scripts.
+import type { Command } from "commander";
+import { CliError, createApiClient } from "./client.js";
+import { printJson, printRecord, printTable } from "./output.js";
+
+type Row = Record<string, unknown>;
+type Page = { items: Row[]; nextCursor: string | null };
+
+function show(json: boolean | undefined, value: Row, fields?: string[]) {
+  if (json) return printJson(value);
+  printRecord(fields ? Object.fromEntries(fields.map((field) => [field, value[field]])) : value);
+}
+
+function query(params: Record<string, string | undefined>): string {
+  const search = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])));
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8").trim();
+}
+
+export function addManagementCommands(program: Command): void {
+  const client = () => createApiClient();
+
+  const apis = program.command("apis").description("manage APIs (keyspaces)");
+  apis
+    .command("create")
+    .description("create an API")
+    .requiredOption("--name <name>", "display name")
+    .requiredOption("--prefix <prefix>", "key prefix, [a-z][a-z0-9]{1,15}")
+    .option("--json", "print JSON")
+    .action(async (options: { name: string; prefix: string; json?: boolean }) => {
+      show(options.json, await client().request<Row>("POST", "/v1/apis", { name: options.name, prefix: options.prefix }));
+    });
+  apis
+    .command("list")
+    .description("list APIs")
+    .option("--json", "print JSON")
+    .action(async (options: { json?: boolean }) => {
+      const page = await client().request<Page>("GET", "/v1/apis?limit=100");
+      if (options.json) return printJson(page);
+      printTable(page.items, ["id", "name", "prefix", "createdAt"]);
+    });
+
+  const keys = program.command("keys").description("manage keys");
+  keys
+    .command("create")
+    .description("create a key; the key is printed once")
+    .requiredOption("--api <apiId>", "the API the key belongs to")
+    .option("--name <name>", "display name")
+    .option("--env <environment>", "live or test")
+    .option("--external-id <externalId>", "owner id in your system")
+    .option("--permission <permission...>", "permissions (resource:action)")
+    .option("--expires-at <time>", "ISO 8601 expiry")
+    .option("--json", "print JSON")
+    .action(async (options: { api: string; name?: string; env?: string; externalId?: string; permission?: string[]; expiresAt?: string; json?: boolean }) => {
+      const created = await client().request<Row>("POST", "/v1/keys", {
+        apiId: options.api,
+        ...(options.name ? { name: options.name } : {}),
+        ...(options.env ? { environment: options.env } : {}),
+        ...(options.externalId ? { externalId: options.externalId } : {}),
+        ...(options.permission ? { permissions: options.permission } : {}),
+        ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+      });
+      if (options.json) return printJson(created);
+      show(false, created, ["id", "apiId", "name", "environment", "permissions", "expiresAt"]);
+      process.stdout.write(`\nkey  ${String(created.key)}\n\nStore the key now: it will not be shown again.\n`);
+    });
+  keys
+    .command("list")
+    .description("list keys")
+    .option("--api <apiId>", "only keys of this API")
+    .option("--identity <identityId>", "only keys of this identity")
+    .option("--json", "print JSON")
+    .action(async (options: { api?: string; identity?: string; json?: boolean }) => {
+      const page = await client().request<Page>("GET", `/v1/keys${query({ apiId: options.api, identityId: options.identity, limit: "100" })}`);
+      if (options.json) return printJson(page);
+      printTable(page.items, ["id", "start", "name", "environment", "enabled", "expiresAt", "revokedAt"]);
+    });
+  keys
+    .command("get <keyId>")
+    .description("show a key")
+    .option("--json", "print JSON")
+    .action(async (keyId: string, options: { json?: boolean }) => {
+      show(options.json, await client().request<Row>("GET", `/v1/keys/${encodeURIComponent(keyId)}`));
+    });
+  keys
+    .command("revoke <keyId>")
+    .description("revoke a key at once")
+    .option("--reason <reason>", "why (kept in the record)")
+    .option("--json", "print JSON")
+    .action(async (keyId: string, options: { reason?: string; json?: boolean }) => {
+      const body = options.reason ? { reason: options.reason } : {};
+      show(options.json, await client().request<Row>("POST", `/v1/keys/${encodeURIComponent(keyId)}/revoke`, body), ["id", "revokedAt", "revokedReason"]);
+    });
+
+  program
+    .command("verify [key]")
+    .description("verify a key (reads it from stdin when omitted or '-', which keeps it out of `ps`)")
+    .option("--api <apiId>", "the key must belong to this API")
+    .option("--permissions <query>", "permission query, e.g. 'docs:read AND docs:write'")
+    .option("--json", "print JSON")
+    .action(async (key: string | undefined, options: { api?: string; permissions?: string; json?: boolean }) => {
+      const secret = key && key !== "-" ? key : await readStdin();
+      if (!secret) throw new CliError("no key given", 2);
+      const result = await client().request<Row>("POST", "/v1/keys/verify", {
+        key: secret,
+        ...(options.api ? { apiId: options.api } : {}),
+        ...(options.permissions ? { permissions: options.permissions } : {}),
+      });
+      show(options.json, result, options.json ? undefined : ["valid", "code", "keyId", "apiId", "name", "identity", "permissions", "expiresAt"]);
+      if (!result.valid) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,48 @@
+// The configuration schema: one place for every setting, its default and its environment variable.
+import { Type, type Static } from "@sinclair/typebox";
+
+export const ConfigSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, default: "127.0.0.1" }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+    /** A SQLite file path, or a postgres:// URL. */
+    databaseUrl: Type.String({ minLength: 1, default: "./data/keyward.db" }),
+    logLevel: Type.Union(
+      ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((level) => Type.Literal(level)),
+      { default: "info" },
+    ),
+    tlsCert: Type.Optional(Type.String({ minLength: 1 })),
+    tlsKey: Type.Optional(Type.String({ minLength: 1 })),
+    /** Binding a non-loopback address without TLS must be asked for explicitly. */
+    allowInsecureBind: Type.Boolean({ default: false }),
+    /** Read a key from a query parameter of this name (off by default: URLs end up in logs). */
+    keyQueryParam: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" })),
+    cacheMaxEntries: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 200_000 }),
+    cacheTtlMs: Type.Integer({ minimum: 0, default: 60_000 }),
+    negativeCacheTtlMs: Type.Integer({ minimum: 0, default: 10_000 }),
+    usageFlushIntervalMs: Type.Integer({ minimum: 10, default: 5_000 }),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024 }),
+    trustProxy: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+
+export type KeywardConfig = Static<typeof ConfigSchema>;
+
+/** Environment variable → config field. */
+export const ENV_VARIABLES: Record<string, keyof KeywardConfig> = {
+  KEYWARD_HOST: "host",
+  KEYWARD_PORT: "port",
+  KEYWARD_DATABASE_URL: "databaseUrl",
+  KEYWARD_LOG_LEVEL: "logLevel",
+  KEYWARD_TLS_CERT: "tlsCert",
+  KEYWARD_TLS_KEY: "tlsKey",
+  KEYWARD_ALLOW_INSECURE_BIND: "allowInsecureBind",
+  KEYWARD_KEY_QUERY_PARAM: "keyQueryParam",
+  KEYWARD_CACHE_MAX_ENTRIES: "cacheMaxEntries",
+  KEYWARD_CACHE_TTL_MS: "cacheTtlMs",
+  KEYWARD_NEGATIVE_CACHE_TTL_MS: "negativeCacheTtlMs",
+  KEYWARD_USAGE_FLUSH_INTERVAL_MS: "usageFlushIntervalMs",
+  KEYWARD_BODY_LIMIT_BYTES: "bodyLimitBytes",
+  KEYWARD_TRUST_PROXY: "trustProxy",
+};

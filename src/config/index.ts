@@ -1,0 +1,3 @@
+// Configuration: schema, loading and validation.
+export * from "./config-schema.js";
+export * from "./load-config.js";

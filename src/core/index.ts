@@ -1,0 +1,10 @@
+// The pure core: key format, ids, permissions, restrictions and the verification decision. No I/O.
+export * from "./base62.js";
+export * from "./crc32.js";
+export * from "./ids.js";
+export * from "./key-format.js";
+export * from "./permissions/index.js";
+export * from "./random.js";
+export * from "./records.js";
+export * from "./restrictions.js";
+export * from "./verify-decision.js";

@@ -1,0 +1,88 @@
+// The domain records every layer shares (DESIGN §2). Times are Date; JSON fields are plain objects.
+import type { KeyEnvironment } from "./key-format.js";
+import type { Restrictions } from "./restrictions.js";
+
+export type Meta = Record<string, unknown>;
+
+export interface Workspace {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** `root` is the reserved keyspace per workspace that holds root keys; `customer` is everything else. */
+export type ApiKind = "customer" | "root";
+
+export interface ApiRecord {
+  id: string;
+  workspaceId: string;
+  kind: ApiKind;
+  name: string;
+  /** Key prefix, `[a-z][a-z0-9]{1,15}`. */
+  prefix: string;
+  /** Defaults applied to new keys; grows with the lifecycle and limits issues. */
+  defaults: ApiDefaults;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ApiDefaults {
+  environment?: KeyEnvironment;
+  /** Time to live of a new key in seconds, when the request names no expiresAt. */
+  expiresInSeconds?: number;
+}
+
+export interface KeyRecord {
+  id: string;
+  workspaceId: string;
+  apiId: string;
+  /** SHA-256 hex of the key. Never the key itself. */
+  hash: string;
+  /** Display prefix of the key (`acme_live_3xK9`). */
+  start: string;
+  environment: KeyEnvironment;
+  name: string | null;
+  identityId: string | null;
+  /** Permissions granted directly (roles add theirs at verification). */
+  permissions: string[];
+  /** Role ids attached to the key. */
+  roleIds: string[];
+  enabled: boolean;
+  expiresAt: Date | null;
+  restrictions: Restrictions;
+  meta: Meta;
+  createdAt: Date;
+  updatedAt: Date;
+  lastUsedAt: Date | null;
+  verificationCount: number;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+}
+
+export interface IdentityRecord {
+  id: string;
+  workspaceId: string;
+  externalId: string;
+  meta: Meta;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface RoleRecord {
+  id: string;
+  workspaceId: string;
+  name: string;
+  description: string | null;
+  permissions: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What verification needs about a key, resolved in one store read: the key, its API, identity, roles. */
+export interface VerifiableKey {
+  key: KeyRecord;
+  api: ApiRecord;
+  identity: IdentityRecord | null;
+  /** Roles attached to the key, with their permissions. */
+  roles: RoleRecord[];
+}

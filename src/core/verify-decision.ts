@@ -1,0 +1,91 @@
+// The verification decision (DESIGN §4) as a pure function: first failing check wins, in this order:
+// format+checksum → lookup → workspace/API → revoked → enabled → expired → IP → referrer → permissions
+// → (rate limits → credits: later stages, run by the verify service only after this returns ok).
+import { compilePermissionSet, evaluatePermissionQuery, type PermissionQuery, type PermissionSet } from "./permissions/index.js";
+import { compileRestrictions, type CompiledRestrictions } from "./restrictions.js";
+import type { ApiKind, VerifiableKey } from "./records.js";
+
+export const VERIFICATION_CODES = [
+  "VALID",
+  "MALFORMED",
+  "NOT_FOUND",
+  "REVOKED",
+  "DISABLED",
+  "EXPIRED",
+  "IP_NOT_ALLOWED",
+  "REFERRER_NOT_ALLOWED",
+  "INSUFFICIENT_PERMISSIONS",
+  "RATE_LIMITED",
+  "USAGE_EXCEEDED",
+] as const;
+export type VerificationCode = (typeof VERIFICATION_CODES)[number];
+
+/** A stored key compiled for fast repeated checks; this is what the verify cache holds. */
+export interface VerificationSubject {
+  source: VerifiableKey;
+  workspaceId: string;
+  apiId: string;
+  /** Milliseconds since the epoch, or null. */
+  revokedAt: number | null;
+  expiresAt: number | null;
+  enabled: boolean;
+  /** Key permissions ∪ role permissions. */
+  permissions: PermissionSet;
+  restrictions: CompiledRestrictions;
+}
+
+export function compileSubject(source: VerifiableKey): VerificationSubject {
+  const { key, roles } = source;
+  return {
+    source,
+    workspaceId: key.workspaceId,
+    apiId: key.apiId,
+    revokedAt: key.revokedAt ? key.revokedAt.getTime() : null,
+    expiresAt: key.expiresAt ? key.expiresAt.getTime() : null,
+    enabled: key.enabled,
+    permissions: compilePermissionSet([...key.permissions, ...roles.flatMap((role) => role.permissions)]),
+    restrictions: compileRestrictions(key.restrictions),
+  };
+}
+
+export interface VerificationRequest {
+  /**
+   * The workspace of the caller (the root key's workspace). null only when authenticating a root key,
+   * whose own record names its workspace.
+   */
+  workspaceId: string | null;
+  /** When given, the key must belong to this API. */
+  apiId?: string;
+  /** Root keys verify only where root keys are expected (management auth), customer keys elsewhere. */
+  apiKind?: ApiKind;
+  permissionQuery?: PermissionQuery;
+  ip?: string;
+  /** The caller's `Origin` or `Referer`. */
+  origin?: string;
+}
+
+export type VerificationDecision =
+  | { ok: true; subject: VerificationSubject }
+  | { ok: false; code: Exclude<VerificationCode, "VALID">; subject: VerificationSubject | null };
+
+/** `subject` is null when the lookup found nothing. Format checks happen before the lookup (parseKey). */
+export function decideVerification(
+  subject: VerificationSubject | null,
+  request: VerificationRequest,
+  now: number,
+): VerificationDecision {
+  if (!subject) return { ok: false, code: "NOT_FOUND", subject: null };
+  // Another workspace's key, or a key of another API, is not found: its existence is not disclosed.
+  if (request.workspaceId !== null && subject.workspaceId !== request.workspaceId) return { ok: false, code: "NOT_FOUND", subject: null };
+  if (request.apiId !== undefined && subject.apiId !== request.apiId) return { ok: false, code: "NOT_FOUND", subject: null };
+  if (subject.source.api.kind !== (request.apiKind ?? "customer")) return { ok: false, code: "NOT_FOUND", subject: null };
+  if (subject.revokedAt !== null && subject.revokedAt <= now) return { ok: false, code: "REVOKED", subject };
+  if (!subject.enabled) return { ok: false, code: "DISABLED", subject };
+  if (subject.expiresAt !== null && subject.expiresAt <= now) return { ok: false, code: "EXPIRED", subject };
+  if (!subject.restrictions.ipAllowed(request.ip)) return { ok: false, code: "IP_NOT_ALLOWED", subject };
+  if (!subject.restrictions.referrerAllowed(request.origin)) return { ok: false, code: "REFERRER_NOT_ALLOWED", subject };
+  if (request.permissionQuery && !evaluatePermissionQuery(request.permissionQuery, subject.permissions)) {
+    return { ok: false, code: "INSUFFICIENT_PERMISSIONS", subject };
+  }
+  return { ok: true, subject };
+}

@@ -1,0 +1,40 @@
+// The one catalogue of error codes. Codes are public API: never renamed, never reused.
+// docs/errors.md lists the same codes; src/errors/catalogue.test.ts keeps the two equal.
+export interface ErrorSpec {
+  status: number;
+  title: string;
+}
+
+export const ERROR_CATALOGUE = {
+  UNAUTHORIZED: { status: 401, title: "A valid root key is required" },
+  FORBIDDEN: { status: 403, title: "The root key lacks the permission this call needs" },
+  PERMISSION_ESCALATION: { status: 403, title: "A root key cannot grant permissions it does not hold" },
+  VALIDATION_FAILED: { status: 400, title: "The request does not match the schema" },
+  INVALID_JSON: { status: 400, title: "The request body is not valid JSON" },
+  INVALID_PERMISSION_QUERY: { status: 400, title: "The permission query cannot be parsed" },
+  INVALID_PERMISSION: { status: 400, title: "A permission name is not of the form resource:action" },
+  INVALID_RESTRICTION: { status: 400, title: "An IP range or referrer rule is not valid" },
+  INVALID_EXPIRY: { status: 400, title: "expiresAt must lie in the future" },
+  INVALID_CURSOR: { status: 400, title: "The pagination cursor is not valid" },
+  UNKNOWN_ROLE: { status: 400, title: "A role named in the request does not exist" },
+  UNKNOWN_IDENTITY: { status: 400, title: "The identity named in the request does not exist" },
+  PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "The request body must be application/json" },
+  ROUTE_NOT_FOUND: { status: 404, title: "No such route" },
+  API_NOT_FOUND: { status: 404, title: "No such API" },
+  KEY_NOT_FOUND: { status: 404, title: "No such key" },
+  IDENTITY_NOT_FOUND: { status: 404, title: "No such identity" },
+  ROLE_NOT_FOUND: { status: 404, title: "No such role" },
+  ROOT_KEY_NOT_FOUND: { status: 404, title: "No such root key" },
+  IDENTITY_EXTERNAL_ID_TAKEN: { status: 409, title: "An identity with this externalId exists already" },
+  ROLE_NAME_TAKEN: { status: 409, title: "A role with this name exists already" },
+  NOT_READY: { status: 503, title: "Keyward is not ready to serve" },
+  INTERNAL_ERROR: { status: 500, title: "Internal error" },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** RFC 9457 `type`: a stable URN per code (it names the code; docs/errors.md explains it). */
+export function problemType(code: ErrorCode): string {
+  return `urn:keyward:problem:${code.toLowerCase().replaceAll("_", "-")}`;
+}

@@ -1,0 +1,3 @@
+// Errors: the catalogue of stable codes and the one error type.
+export * from "./catalogue.js";
+export * from "./keyward-error.js";

@@ -1,0 +1,2 @@
+// Metrics: the Prometheus registry and Keyward's counters.
+export * from "./metrics.js";

@@ -1,0 +1,71 @@
+// Builds the Fastify app: schemas-first routes, OpenAPI 3.1 from those schemas, one error handler.
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyServerOptions } from "fastify";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { KeywardError } from "../errors/index.js";
+import type { ServiceContext } from "../services/index.js";
+import { errorHandler, sendProblem } from "./problem.js";
+import { requestSerializer } from "./redaction.js";
+import { apiRoutes } from "./routes/apis.js";
+import { healthRoutes } from "./routes/health.js";
+import { identityRoutes } from "./routes/identities.js";
+import { keyRoutes } from "./routes/keys.js";
+import { roleRoutes } from "./routes/roles.js";
+import { verifyRoutes } from "./routes/verify.js";
+import { workspaceRoutes } from "./routes/workspaces.js";
+import { Problem } from "./schemas/common.js";
+import { createValidatorCompiler } from "./validation.js";
+
+export interface AppOptions {
+  ctx: ServiceContext;
+  /** Pino options, or false for no logging. */
+  logger?: FastifyServerOptions["logger"];
+  bodyLimitBytes?: number;
+  trustProxy?: boolean;
+  /** Query parameter that may carry a key; always redacted from logs. */
+  keyQueryParam?: string;
+  https?: { cert: Buffer; key: Buffer } | null;
+}
+
+export async function buildApp(options: AppOptions) {
+  const { ctx } = options;
+  const app = Fastify({
+    logger:
+      options.logger === undefined || options.logger === false
+        ? false
+        : { ...(typeof options.logger === "object" ? options.logger : {}), serializers: { req: requestSerializer(options.keyQueryParam) } },
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    genReqId: () => randomUUID(),
+    ...(options.https ? { https: options.https } : {}),
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, new KeywardError("ROUTE_NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]}.`)),
+  );
+  app.addSchema(Problem);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Keyward",
+        version: "0.1.0",
+        description: "Issue, verify, limit, rotate, revoke and audit API keys. Errors are RFC 9457 problem details; codes are listed in docs/errors.md.",
+      },
+      components: { securitySchemes: { rootKey: { type: "http", scheme: "bearer", description: "A Keyward root key (kwroot_live_…)" } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } as object }, async () => app.swagger());
+
+  for (const routes of [healthRoutes, apiRoutes, keyRoutes, verifyRoutes, identityRoutes, roleRoutes, workspaceRoutes]) {
+    await app.register(routes, { ctx });
+  }
+  return app;
+}

@@ -1,0 +1,70 @@
+// /v1/keys: create (the only answer that carries the key), read, list, update, revoke.
+import { createKey, getKey, listKeys, revokeKey, updateKey } from "../../services/index.js";
+import { AUTHED_PROBLEMS, IdParam, PageOf, problems } from "../schemas/common.js";
+import { CreateKeyBody, CreatedKey, Key, ListKeysQuery, RevokeBody, UpdateKeyBody } from "../schemas/keys.js";
+import { actorOf, guard, managed, type App, type RouteOptions } from "../route-kit.js";
+import { keyView } from "../views.js";
+
+const KeyParams = IdParam("keyId", "key");
+
+export async function keyRoutes(app: App, { ctx }: RouteOptions) {
+  app.post(
+    "/v1/keys",
+    {
+      preValidation: guard(ctx, "keys:create"),
+      schema: {
+        ...managed("keys", "Create a key (the key is in this answer only)"),
+        body: CreateKeyBody,
+        response: { 201: CreatedKey, ...problems(...AUTHED_PROBLEMS, 404) },
+      },
+    },
+    async (request, reply) => {
+      const created = await createKey(ctx, actorOf(request), request.body);
+      // The secret must not be kept by any cache between Keyward and the caller.
+      reply.header("cache-control", "no-store");
+      return reply.status(201).send({ key: created.secret, ...keyView(created) });
+    },
+  );
+  app.get(
+    "/v1/keys",
+    {
+      preValidation: guard(ctx, "keys:read"),
+      schema: { ...managed("keys", "List keys"), querystring: ListKeysQuery, response: { 200: PageOf(Key), ...problems(...AUTHED_PROBLEMS, 404) } },
+    },
+    async (request) => listKeys(ctx, actorOf(request), request.query).then((page) => ({ ...page, items: page.items.map(keyView) })),
+  );
+  app.get(
+    "/v1/keys/:keyId",
+    {
+      preValidation: guard(ctx, "keys:read"),
+      schema: { ...managed("keys", "Get a key"), params: KeyParams, response: { 200: Key, ...problems(...AUTHED_PROBLEMS, 404) } },
+    },
+    async (request) => keyView(await getKey(ctx, actorOf(request), request.params.keyId)),
+  );
+  app.patch(
+    "/v1/keys/:keyId",
+    {
+      preValidation: guard(ctx, "keys:update"),
+      schema: {
+        ...managed("keys", "Update a key"),
+        params: KeyParams,
+        body: UpdateKeyBody,
+        response: { 200: Key, ...problems(...AUTHED_PROBLEMS, 404) },
+      },
+    },
+    async (request) => keyView(await updateKey(ctx, actorOf(request), request.params.keyId, request.body)),
+  );
+  app.post(
+    "/v1/keys/:keyId/revoke",
+    {
+      preValidation: guard(ctx, "keys:revoke"),
+      schema: {
+        ...managed("keys", "Revoke a key, at once and for good"),
+        params: KeyParams,
+        body: RevokeBody,
+        response: { 200: Key, ...problems(...AUTHED_PROBLEMS, 404) },
+      },
+    },
+    async (request) => keyView(await revokeKey(ctx, actorOf(request), request.params.keyId, request.body?.reason ?? null)),
+  );
+}

@@ -1,0 +1,121 @@
+// Schemas of /v1/keys and /v1/keys/verify.
+import { Type } from "@sinclair/typebox";
+import { MAX_KEY_LENGTH, VERIFICATION_CODES } from "../../core/index.js";
+import { DateTime, Meta, Name, NullableDateTime, PermissionList } from "./common.js";
+
+export const Environment = Type.Union([Type.Literal("live"), Type.Literal("test")]);
+
+export const Restrictions = Type.Object(
+  {
+    ipAllowlist: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 256, description: "IP addresses or CIDR ranges" })),
+    referrers: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 256, description: "Origins, hosts or *.host wildcards" })),
+  },
+  { additionalProperties: false },
+);
+
+const RoleRef = Type.Object({ id: Type.String(), name: Type.String() });
+const RoleRefs = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100, description: "Role ids or names" });
+
+export const Key = Type.Object(
+  {
+    id: Type.String(),
+    apiId: Type.String(),
+    start: Type.String({ description: "The first characters of the key, for display" }),
+    name: Type.Union([Type.String(), Type.Null()]),
+    environment: Environment,
+    identityId: Type.Union([Type.String(), Type.Null()]),
+    permissions: Type.Array(Type.String()),
+    roles: Type.Array(RoleRef),
+    enabled: Type.Boolean(),
+    expiresAt: NullableDateTime,
+    restrictions: Restrictions,
+    meta: Meta,
+    createdAt: DateTime,
+    updatedAt: DateTime,
+    lastUsedAt: NullableDateTime,
+    verificationCount: Type.Integer(),
+    revokedAt: NullableDateTime,
+    revokedReason: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: "Key" },
+);
+
+export const CreatedKey = Type.Object(
+  { key: Type.String({ description: "The key itself. Shown this once; Keyward keeps only its hash." }), ...Key.properties },
+  { $id: "CreatedKey" },
+);
+
+const keyFields = {
+  name: Type.Optional(Name),
+  identityId: Type.Optional(Type.String({ maxLength: 64 })),
+  externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: "Owner's id in your system; created on first use" })),
+  permissions: Type.Optional(PermissionList),
+  roles: Type.Optional(RoleRefs),
+  enabled: Type.Optional(Type.Boolean()),
+  restrictions: Type.Optional(Restrictions),
+  meta: Type.Optional(Meta),
+};
+
+export const CreateKeyBody = Type.Object(
+  {
+    apiId: Type.String({ minLength: 1, maxLength: 64 }),
+    environment: Type.Optional(Environment),
+    expiresAt: Type.Optional(NullableDateTime),
+    ...keyFields,
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateKeyBody = Type.Object(
+  {
+    ...keyFields,
+    name: Type.Optional(Type.Union([Name, Type.Null()])),
+    identityId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+    expiresAt: Type.Optional(NullableDateTime),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** The body is optional: `POST …/revoke` with none revokes without a reason. */
+export const RevokeBody = Type.Union([
+  Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+  Type.Null(),
+]);
+
+export const ListKeysQuery = Type.Object(
+  {
+    apiId: Type.Optional(Type.String({ maxLength: 64 })),
+    identityId: Type.Optional(Type.String({ maxLength: 64 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const VerifyKeyBody = Type.Object(
+  {
+    key: Type.String({ maxLength: MAX_KEY_LENGTH * 4, description: "The key to verify" }),
+    apiId: Type.Optional(Type.String({ maxLength: 64, description: "The key must belong to this API" })),
+    permissions: Type.Optional(Type.String({ maxLength: 1000, description: "Permission query, e.g. `docs:read AND (docs:write OR admin:*)`" })),
+    ip: Type.Optional(Type.String({ maxLength: 64, description: "The caller's IP address, checked against the key's allowlist" })),
+    origin: Type.Optional(Type.String({ maxLength: 2048, description: "The caller's Origin or Referer" })),
+  },
+  { additionalProperties: false },
+);
+
+export const VerifyKeyResult = Type.Object(
+  {
+    valid: Type.Boolean(),
+    code: Type.Union(VERIFICATION_CODES.map((code) => Type.Literal(code))),
+    keyId: Type.Union([Type.String(), Type.Null()]),
+    apiId: Type.Union([Type.String(), Type.Null()]),
+    name: Type.Union([Type.String(), Type.Null()]),
+    environment: Type.Union([Environment, Type.Null()]),
+    identity: Type.Union([Type.Object({ id: Type.String(), externalId: Type.String(), meta: Meta }), Type.Null()]),
+    meta: Type.Union([Meta, Type.Null()]),
+    permissions: Type.Array(Type.String()),
+    roles: Type.Array(Type.String()),
+    expiresAt: NullableDateTime,
+  },
+  { $id: "VerifyKeyResult" },
+);

@@ -1,0 +1,80 @@
+// Runs Keyward as a server: config → store (migrations) → first-start bootstrap → listen → graceful stop.
+import { readFileSync } from "node:fs";
+import pino from "pino";
+import { isLoopbackHost, type KeywardConfig } from "../config/index.js";
+import { bootstrapInstall, createServiceContext } from "../services/index.js";
+import { createStore } from "../storage/index.js";
+import { buildApp } from "./app.js";
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where the one-time root key notice goes (stdout, never the log). */
+  announce?: (text: string) => void;
+}
+
+export async function startServer(config: KeywardConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const announce = options.announce ?? ((text: string) => process.stdout.write(text));
+  const logger = pino({ level: config.logLevel });
+  const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : null;
+  if (!tls && !isLoopbackHost(config.host)) {
+    if (!config.allowInsecureBind) {
+      throw new Error(
+        `refusing to bind ${config.host} without TLS: set KEYWARD_TLS_CERT and KEYWARD_TLS_KEY, or KEYWARD_ALLOW_INSECURE_BIND=true behind a TLS-terminating proxy`,
+      );
+    }
+    logger.warn({ host: config.host }, "listening on a non-loopback address without TLS: keys will cross the network in clear text");
+  }
+
+  const store = await createStore({ url: config.databaseUrl });
+  const ctx = createServiceContext({
+    store,
+    logger,
+    cache: { maxEntries: config.cacheMaxEntries, ttlMs: config.cacheTtlMs, negativeTtlMs: config.negativeCacheTtlMs },
+  });
+  const installRootKey = await bootstrapInstall(ctx);
+  const app = await buildApp({
+    ctx,
+    logger: { level: config.logLevel },
+    bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ...(config.keyQueryParam ? { keyQueryParam: config.keyQueryParam } : {}),
+    https: tls,
+  });
+  ctx.usage.start(config.usageFlushIntervalMs);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `${tls ? "https" : "http"}://${host}:${port}`;
+
+  if (installRootKey) {
+    // Printed to stdout once, never through the logger, so log shipping never carries it.
+    announce(
+      [
+        "",
+        "Keyward created the default workspace and its root key:",
+        "",
+        `    ${installRootKey.secret}`,
+        "",
+        "Store it now (e.g. export KEYWARD_ROOT_KEY=...). It will not be shown again.",
+        "",
+        "",
+      ].join("\n"),
+    );
+  }
+  logger.info({ url, database: store.capabilities.sharedAcrossProcesses ? "postgres" : "sqlite" }, "keyward listening");
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      ctx.usage.stop();
+      await app.close();
+      await ctx.usage.flush();
+      await store.close();
+    })());
+  return { url, close };
+}

@@ -1,0 +1,9 @@
+// Services: the management operations, each scoped to the calling root key's workspace.
+export * from "./apis-service.js";
+export * from "./context.js";
+export * from "./keys-service.js";
+export * from "./pagination.js";
+export * from "./root-keys-service.js";
+export * from "./workspaces-service.js";
+export * from "./identities-service.js";
+export * from "./roles-service.js";

@@ -1,0 +1,152 @@
+// Customer keys: create (the only time the secret exists), read, list, update, revoke.
+import {
+  createId,
+  generateKey,
+  type KeyEnvironment,
+  type KeyRecord,
+  type Meta,
+  type Restrictions,
+  type RoleRecord,
+} from "../core/index.js";
+import { KeywardError } from "../errors/index.js";
+import type { Actor } from "../auth/index.js";
+import type { KeyPatch } from "../storage/port.js";
+import { getApi } from "./apis-service.js";
+import type { ServiceContext } from "./context.js";
+import { resolveIdentity } from "./identity-refs.js";
+import { checkPermissionNames, checkRestrictions, parseExpiry } from "./input-checks.js";
+import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
+import { resolveRoles, rolesById } from "./role-refs.js";
+
+export interface KeyView {
+  key: KeyRecord;
+  roles: RoleRecord[];
+}
+
+export interface CreateKeyInput {
+  apiId: string;
+  name?: string;
+  environment?: KeyEnvironment;
+  identityId?: string;
+  externalId?: string;
+  permissions?: string[];
+  roles?: string[];
+  enabled?: boolean;
+  expiresAt?: string | null;
+  restrictions?: Restrictions;
+  meta?: Meta;
+}
+
+export async function createKey(ctx: ServiceContext, actor: Actor, input: CreateKeyInput): Promise<KeyView & { secret: string }> {
+  const api = await getApi(ctx, actor, input.apiId);
+  const now = ctx.now();
+  checkPermissionNames(input.permissions, "/permissions");
+  checkRestrictions(input.restrictions, "/restrictions");
+  let expiresAt = parseExpiry(input.expiresAt, now, "/expiresAt") ?? null;
+  if (input.expiresAt === undefined && api.defaults.expiresInSeconds) {
+    expiresAt = new Date(now.getTime() + api.defaults.expiresInSeconds * 1000);
+  }
+  const environment = input.environment ?? api.defaults.environment ?? "live";
+  const generated = generateKey(api.prefix, environment, ctx.random);
+  return ctx.store.transaction(async (store) => {
+    const roles = await resolveRoles(store, actor.workspaceId, input.roles ?? [], "/roles");
+    const identity = await resolveIdentity(store, actor.workspaceId, input, now, ctx.random);
+    const key = await store.keys.create({
+      id: createId("key", now, ctx.random),
+      workspaceId: actor.workspaceId,
+      apiId: api.id,
+      hash: generated.hash,
+      start: generated.start,
+      environment,
+      name: input.name ?? null,
+      identityId: identity?.id ?? null,
+      permissions: input.permissions ?? [],
+      roleIds: roles.map((role) => role.id),
+      enabled: input.enabled ?? true,
+      expiresAt,
+      restrictions: input.restrictions ?? {},
+      meta: input.meta ?? {},
+      now,
+    });
+    ctx.cache.delete(generated.hash);
+    return { key, roles, secret: generated.key };
+  });
+}
+
+/** A customer key of the caller's workspace; root keys and other workspaces' keys are not found. */
+export async function getKeyRecord(ctx: ServiceContext, actor: Actor, keyId: string): Promise<KeyRecord> {
+  const key = await ctx.store.keys.get(actor.workspaceId, keyId);
+  const api = key ? await ctx.store.apis.get(actor.workspaceId, key.apiId) : null;
+  if (!key || !api || api.kind !== "customer") throw new KeywardError("KEY_NOT_FOUND", `No key ${keyId} in this workspace.`);
+  return key;
+}
+
+export async function getKey(ctx: ServiceContext, actor: Actor, keyId: string): Promise<KeyView> {
+  const key = await getKeyRecord(ctx, actor, keyId);
+  const roles = await rolesById(ctx.store, actor.workspaceId, key.roleIds);
+  return { key, roles: key.roleIds.map((id) => roles.get(id)!).filter(Boolean) };
+}
+
+export async function listKeys(ctx: ServiceContext, actor: Actor, query: PageQuery & { apiId?: string; identityId?: string }) {
+  if (query.apiId) await getApi(ctx, actor, query.apiId);
+  const page = await ctx.store.keys.list(
+    actor.workspaceId,
+    { ...(query.apiId ? { apiId: query.apiId } : {}), ...(query.identityId ? { identityId: query.identityId } : {}), kind: "customer" },
+    toPageRequest(query),
+  );
+  const roles = await rolesById(ctx.store, actor.workspaceId, page.items.flatMap((key) => key.roleIds));
+  return mapPage(page, (key): KeyView => ({ key, roles: key.roleIds.map((id) => roles.get(id)!).filter(Boolean) }));
+}
+
+export interface UpdateKeyInput {
+  name?: string | null;
+  identityId?: string | null;
+  externalId?: string;
+  permissions?: string[];
+  roles?: string[];
+  enabled?: boolean;
+  expiresAt?: string | null;
+  restrictions?: Restrictions;
+  meta?: Meta;
+}
+
+export async function updateKey(ctx: ServiceContext, actor: Actor, keyId: string, input: UpdateKeyInput): Promise<KeyView> {
+  await getKeyRecord(ctx, actor, keyId);
+  const now = ctx.now();
+  checkPermissionNames(input.permissions, "/permissions");
+  checkRestrictions(input.restrictions, "/restrictions");
+  const expiresAt = parseExpiry(input.expiresAt, now, "/expiresAt");
+  const view = await ctx.store.transaction(async (store) => {
+    const patch: KeyPatch = {};
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.permissions !== undefined) patch.permissions = input.permissions;
+    if (input.enabled !== undefined) patch.enabled = input.enabled;
+    if (expiresAt !== undefined) patch.expiresAt = expiresAt;
+    if (input.restrictions !== undefined) patch.restrictions = input.restrictions;
+    if (input.meta !== undefined) patch.meta = input.meta;
+    let roles: RoleRecord[] | undefined;
+    if (input.roles !== undefined) {
+      roles = await resolveRoles(store, actor.workspaceId, input.roles, "/roles");
+      patch.roleIds = roles.map((role) => role.id);
+    }
+    if (input.identityId === null) patch.identityId = null;
+    else if (input.identityId !== undefined || input.externalId !== undefined) {
+      patch.identityId = (await resolveIdentity(store, actor.workspaceId, input, now, ctx.random))?.id ?? null;
+    }
+    const key = await store.keys.update(actor.workspaceId, keyId, patch, now);
+    if (!key) throw new KeywardError("KEY_NOT_FOUND", `No key ${keyId} in this workspace.`);
+    const byId = roles ? new Map(roles.map((role) => [role.id, role])) : await rolesById(store, actor.workspaceId, key.roleIds);
+    return { key, roles: key.roleIds.map((id) => byId.get(id)!).filter(Boolean) };
+  });
+  ctx.cache.invalidateKey(keyId);
+  return view;
+}
+
+export async function revokeKey(ctx: ServiceContext, actor: Actor, keyId: string, reason: string | null): Promise<KeyView> {
+  await getKeyRecord(ctx, actor, keyId);
+  const key = await ctx.store.keys.revoke(actor.workspaceId, keyId, reason, ctx.now());
+  if (!key) throw new KeywardError("KEY_NOT_FOUND", `No key ${keyId} in this workspace.`);
+  ctx.cache.invalidateKey(keyId);
+  const roles = await rolesById(ctx.store, actor.workspaceId, key.roleIds);
+  return { key, roles: key.roleIds.map((id) => roles.get(id)!).filter(Boolean) };
+}

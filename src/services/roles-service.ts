@@ -1,0 +1,65 @@
+// Roles: named bundles of permissions attached to keys; a change reaches every key that has the role.
+import { createId, type RoleRecord } from "../core/index.js";
+import { KeywardError } from "../errors/index.js";
+import type { Actor } from "../auth/index.js";
+import { StoreConflictError } from "../storage/port.js";
+import type { ServiceContext } from "./context.js";
+import { checkPermissionNames } from "./input-checks.js";
+import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
+
+function taken(error: unknown): never {
+  if (error instanceof StoreConflictError) {
+    throw new KeywardError("ROLE_NAME_TAKEN", "Another role of this workspace has this name.", [{ pointer: "/name", message: "taken" }]);
+  }
+  throw error;
+}
+
+export async function createRole(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: { name: string; description?: string; permissions?: string[] },
+): Promise<RoleRecord> {
+  checkPermissionNames(input.permissions, "/permissions");
+  const now = ctx.now();
+  return ctx.store.roles
+    .create({
+      id: createId("role", now, ctx.random),
+      workspaceId: actor.workspaceId,
+      name: input.name,
+      description: input.description ?? null,
+      permissions: input.permissions ?? [],
+      now,
+    })
+    .catch(taken);
+}
+
+export async function getRole(ctx: ServiceContext, actor: Actor, roleId: string): Promise<RoleRecord> {
+  const role = await ctx.store.roles.get(actor.workspaceId, roleId);
+  if (!role) throw new KeywardError("ROLE_NOT_FOUND", `No role ${roleId} in this workspace.`);
+  return role;
+}
+
+export async function listRoles(ctx: ServiceContext, actor: Actor, query: PageQuery) {
+  return mapPage(await ctx.store.roles.list(actor.workspaceId, toPageRequest(query)), (role) => role);
+}
+
+export async function updateRole(
+  ctx: ServiceContext,
+  actor: Actor,
+  roleId: string,
+  patch: { name?: string; description?: string | null; permissions?: string[] },
+): Promise<RoleRecord> {
+  checkPermissionNames(patch.permissions, "/permissions");
+  await getRole(ctx, actor, roleId);
+  const role = await ctx.store.roles.update(actor.workspaceId, roleId, patch, ctx.now()).catch(taken);
+  if (!role) throw new KeywardError("ROLE_NOT_FOUND", `No role ${roleId} in this workspace.`);
+  // Every cached key holding the role must see the new permissions.
+  ctx.cache.invalidateWorkspace(actor.workspaceId);
+  return role;
+}
+
+export async function deleteRole(ctx: ServiceContext, actor: Actor, roleId: string): Promise<void> {
+  await getRole(ctx, actor, roleId);
+  await ctx.store.roles.delete(actor.workspaceId, roleId);
+  ctx.cache.invalidateWorkspace(actor.workspaceId);
+}

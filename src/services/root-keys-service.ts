@@ -1,0 +1,85 @@
+// Root keys: Keyward's own keys, in the workspace's reserved root API, carrying management permissions.
+import { compilePermissionSet, createId, generateKey, type KeyRecord } from "../core/index.js";
+import { KeywardError } from "../errors/index.js";
+import { uncoveredPermissions, type Actor } from "../auth/index.js";
+import type { Store } from "../storage/port.js";
+import type { ServiceContext } from "./context.js";
+import { checkPermissionNames } from "./input-checks.js";
+import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
+
+/** Root keys read as `kwroot_live_…`, so scanners and people can tell them from customer keys. */
+export const ROOT_KEY_PREFIX = "kwroot";
+
+export interface IssuedRootKey {
+  secret: string;
+  key: KeyRecord;
+}
+
+/** Issues a root key in a workspace; used by the API and by bootstrap (no actor yet). */
+export async function issueRootKey(
+  ctx: ServiceContext,
+  store: Store,
+  workspaceId: string,
+  input: { name: string; permissions: string[] },
+): Promise<IssuedRootKey> {
+  const rootApi = await store.apis.getRootApi(workspaceId);
+  if (!rootApi) throw new Error(`workspace ${workspaceId} has no root API`);
+  const now = ctx.now();
+  const generated = generateKey(rootApi.prefix, "live", ctx.random);
+  const key = await store.keys.create({
+    id: createId("key", now, ctx.random),
+    workspaceId,
+    apiId: rootApi.id,
+    hash: generated.hash,
+    start: generated.start,
+    environment: "live",
+    name: input.name,
+    identityId: null,
+    permissions: input.permissions,
+    roleIds: [],
+    enabled: true,
+    expiresAt: null,
+    restrictions: {},
+    meta: {},
+    now,
+  });
+  ctx.cache.delete(generated.hash);
+  return { secret: generated.key, key };
+}
+
+export async function createRootKey(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: { name: string; permissions: string[] },
+): Promise<IssuedRootKey> {
+  checkPermissionNames(input.permissions, "/permissions");
+  const beyond = uncoveredPermissions(actor.permissions, input.permissions);
+  if (beyond.length > 0) {
+    throw new KeywardError("PERMISSION_ESCALATION", `The calling root key does not hold: ${beyond.join(", ")}.`);
+  }
+  return ctx.store.transaction((store) => issueRootKey(ctx, store, actor.workspaceId, input));
+}
+
+async function rootApiId(ctx: ServiceContext, workspaceId: string): Promise<string> {
+  const rootApi = await ctx.store.apis.getRootApi(workspaceId);
+  if (!rootApi) throw new Error(`workspace ${workspaceId} has no root API`);
+  return rootApi.id;
+}
+
+export async function listRootKeys(ctx: ServiceContext, actor: Actor, query: PageQuery) {
+  const apiId = await rootApiId(ctx, actor.workspaceId);
+  return mapPage(await ctx.store.keys.list(actor.workspaceId, { apiId }, toPageRequest(query)), (key) => key);
+}
+
+export async function revokeRootKey(ctx: ServiceContext, actor: Actor, keyId: string, reason: string | null): Promise<KeyRecord> {
+  const apiId = await rootApiId(ctx, actor.workspaceId);
+  const existing = await ctx.store.keys.get(actor.workspaceId, keyId);
+  if (!existing || existing.apiId !== apiId) throw new KeywardError("ROOT_KEY_NOT_FOUND", `No root key ${keyId} in this workspace.`);
+  const key = await ctx.store.keys.revoke(actor.workspaceId, keyId, reason, ctx.now());
+  ctx.cache.invalidateKey(keyId);
+  return key!;
+}
+
+export function describePermissions(permissions: string[]): string {
+  return compilePermissionSet(permissions).names.join(", ");
+}

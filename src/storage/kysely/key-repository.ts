@@ -1,0 +1,116 @@
+// Keys: create, read, list, update, revoke. Verification reads and usage write-behind are beside it
+// (key-verification.ts, key-usage.ts) because they serve the hot path, not the management API.
+import type { KeyRecord } from "../../core/index.js";
+import { StoreConflictError, type KeyPatch, type KeyStore, type NewKey } from "../port.js";
+import type { StoreContext } from "./context.js";
+import { atomic, rethrowConflict } from "./context.js";
+import { getKeyById, getLiveKey, liveKeys } from "./key-queries.js";
+import { replaceKeyRoles, roleIdsOf } from "./key-roles.js";
+import { findForVerification } from "./key-verification.js";
+import { recordUsage } from "./key-usage.js";
+import { fetchSize, toPage } from "./paging.js";
+import { registerPermissions } from "./permission-repository.js";
+import { toKey } from "./row-mappers.js";
+
+export function createKeyRepository(ctx: StoreContext): KeyStore {
+  return {
+    create: (key) => atomic(ctx, (tx) => createKey(tx, key)),
+
+    get: (workspaceId, keyId) => getLiveKey(ctx, workspaceId, keyId),
+
+    async list(workspaceId, filter, page) {
+      let query = liveKeys(ctx, workspaceId);
+      if (filter.apiId !== undefined) query = query.where("keys.api_id", "=", filter.apiId);
+      if (filter.identityId !== undefined) query = query.where("keys.identity_id", "=", filter.identityId);
+      if (page.after !== undefined) query = query.where("keys.id", ">", page.after);
+      const rows = await query.orderBy("keys.id").limit(fetchSize(page)).execute();
+      const roles = await roleIdsOf(ctx, rows.map((row) => row.id));
+      return toPage(
+        rows.map((row) => toKey(ctx.profile, row, roles.get(row.id) ?? [])),
+        page,
+      );
+    },
+
+    update: (workspaceId, keyId, patch, now) => atomic(ctx, (tx) => updateKey(tx, workspaceId, keyId, patch, now)),
+
+    async revoke(workspaceId, keyId, reason, now) {
+      const at = ctx.profile.time.encode(now);
+      // `revoked_at is null` keeps the first revocation: its time and reason are what the audit trail saw.
+      await ctx.db
+        .updateTable("keys")
+        .set({ revoked_at: at, revoked_reason: reason, updated_at: at })
+        .where("workspace_id", "=", workspaceId)
+        .where("id", "=", keyId)
+        .where("revoked_at", "is", null)
+        .where((eb) => eb.exists(eb.selectFrom("apis").select("apis.id").whereRef("apis.id", "=", "keys.api_id").where("apis.deleted_at", "is", null)))
+        .execute();
+      return getLiveKey(ctx, workspaceId, keyId);
+    },
+
+    findForVerification: (hash) => findForVerification(ctx, hash),
+
+    recordUsage: (usage) => recordUsage(ctx, usage),
+  };
+}
+
+async function createKey(tx: StoreContext, key: NewKey): Promise<KeyRecord> {
+  const { profile } = tx;
+  const at = profile.time.encode(key.now);
+  try {
+    await tx.db
+      .insertInto("keys")
+      .values({
+        id: key.id,
+        workspace_id: key.workspaceId,
+        api_id: key.apiId,
+        hash: key.hash,
+        start: key.start,
+        environment: key.environment,
+        name: key.name,
+        identity_id: key.identityId,
+        permissions: profile.json.encode(key.permissions),
+        enabled: profile.bool.encode(key.enabled),
+        expires_at: key.expiresAt === null ? null : profile.time.encode(key.expiresAt),
+        restrictions: profile.json.encode(key.restrictions),
+        meta: profile.json.encode(key.meta),
+        created_at: at,
+        updated_at: at,
+        last_used_at: null,
+        revoked_at: null,
+        revoked_reason: null,
+      })
+      .execute();
+  } catch (error) {
+    // Ids are random; the constraint a caller can actually hit is a second key with the same secret.
+    rethrowConflict(tx, error, () => new StoreConflictError("hash"));
+  }
+  await replaceKeyRoles(tx, key.workspaceId, key.id, key.roleIds);
+  await registerPermissions(tx, key.workspaceId, key.permissions, key.now);
+  const created = await getKeyById(tx, key.id);
+  if (!created) throw new Error(`key ${key.id} vanished after insert`);
+  return created;
+}
+
+async function updateKey(tx: StoreContext, workspaceId: string, keyId: string, patch: KeyPatch, now: Date): Promise<KeyRecord | null> {
+  const { profile } = tx;
+  if (!(await getLiveKey(tx, workspaceId, keyId))) return null;
+  await tx.db
+    .updateTable("keys")
+    .set({
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.identityId !== undefined && { identity_id: patch.identityId }),
+      ...(patch.permissions !== undefined && { permissions: profile.json.encode(patch.permissions) }),
+      ...(patch.enabled !== undefined && { enabled: profile.bool.encode(patch.enabled) }),
+      ...(patch.expiresAt !== undefined && {
+        expires_at: patch.expiresAt === null ? null : profile.time.encode(patch.expiresAt),
+      }),
+      ...(patch.restrictions !== undefined && { restrictions: profile.json.encode(patch.restrictions) }),
+      ...(patch.meta !== undefined && { meta: profile.json.encode(patch.meta) }),
+      updated_at: profile.time.encode(now),
+    })
+    .where("id", "=", keyId)
+    .execute();
+  if (patch.roleIds !== undefined) await replaceKeyRoles(tx, workspaceId, keyId, patch.roleIds);
+  if (patch.permissions !== undefined) await registerPermissions(tx, workspaceId, patch.permissions, now);
+  return getLiveKey(tx, workspaceId, keyId);
+}

@@ -1,0 +1,67 @@
+// The verification read (cache misses only): key, API and identity in one joined query, roles in a second.
+import type { VerifiableKey } from "../../core/index.js";
+import type { StoreContext } from "./context.js";
+import { toApi, toIdentity, toKey, toRole } from "./row-mappers.js";
+
+export async function findForVerification(ctx: StoreContext, hash: string): Promise<VerifiableKey | null> {
+  const { db, profile } = ctx;
+  // Join conditions repeat the workspace so that a row pointing across workspaces is never followed.
+  const row = await db
+    .selectFrom("keys")
+    .innerJoin("apis", (join) => join.onRef("apis.id", "=", "keys.api_id").onRef("apis.workspace_id", "=", "keys.workspace_id"))
+    .leftJoin("identities", (join) =>
+      join.onRef("identities.id", "=", "keys.identity_id").onRef("identities.workspace_id", "=", "keys.workspace_id"),
+    )
+    .selectAll("keys")
+    .select([
+      "apis.kind as api_kind",
+      "apis.name as api_name",
+      "apis.prefix as api_prefix",
+      "apis.defaults as api_defaults",
+      "apis.created_at as api_created_at",
+      "apis.updated_at as api_updated_at",
+      "identities.id as identity_id_found",
+      "identities.external_id as identity_external_id",
+      "identities.meta as identity_meta",
+      "identities.created_at as identity_created_at",
+      "identities.updated_at as identity_updated_at",
+    ])
+    .where("keys.hash", "=", hash)
+    .where("apis.deleted_at", "is", null)
+    .executeTakeFirst();
+  if (!row) return null;
+
+  const roleRows = await db
+    .selectFrom("key_roles")
+    .innerJoin("roles", "roles.id", "key_roles.role_id")
+    .selectAll("roles")
+    .where("key_roles.key_id", "=", row.id)
+    .where("roles.workspace_id", "=", row.workspace_id)
+    .orderBy("roles.id")
+    .execute();
+  const roles = roleRows.map((role) => toRole(profile, role));
+
+  const api = toApi(profile, {
+    id: row.api_id,
+    workspace_id: row.workspace_id,
+    kind: row.api_kind,
+    name: row.api_name,
+    prefix: row.api_prefix,
+    defaults: row.api_defaults,
+    created_at: row.api_created_at,
+    updated_at: row.api_updated_at,
+    deleted_at: null,
+  });
+  const identity =
+    row.identity_id_found === null
+      ? null
+      : toIdentity(profile, {
+          id: row.identity_id_found,
+          workspace_id: row.workspace_id,
+          external_id: row.identity_external_id!,
+          meta: row.identity_meta!,
+          created_at: row.identity_created_at!,
+          updated_at: row.identity_updated_at!,
+        });
+  return { key: toKey(profile, row, roles.map((role) => role.id)), api, identity, roles };
+}

@@ -1,0 +1,37 @@
+// Brings a database up to the latest schema at start-up. Migrations live in code (no file globbing),
+// so the same list runs from dist/ and from tsx; on PostgreSQL kysely holds an advisory lock meanwhile,
+// so nodes starting together apply each migration once.
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import type { DialectProfile } from "../dialect-profile.js";
+import { initialMigration } from "./0001-initial.js";
+
+/** Names sort in the order they apply; never rename or edit a released one, add the next instead. */
+function migrationsFor(profile: DialectProfile): Record<string, Migration> {
+  return {
+    "0001_initial": initialMigration(profile.columnTypes),
+  };
+}
+
+export interface MigrateOptions {
+  /**
+   * Where kysely keeps its bookkeeping tables. Must be the schema the tables go to: left unset, kysely
+   * would take a `kysely_migration` table in any other schema of the database for its own.
+   */
+  migrationTableSchema?: string;
+}
+
+/** Applies pending migrations and returns their names; throws the first failure. */
+export async function migrateToLatest(db: Kysely<any>, profile: DialectProfile, options: MigrateOptions = {}): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(profile) };
+  const migrator = new Migrator({ db, provider, migrationTableSchema: options.migrationTableSchema });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === "Error");
+    throw new Error(`storage migration ${failed?.migrationName ?? ""} failed: ${describe(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

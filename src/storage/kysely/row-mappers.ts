@@ -1,0 +1,89 @@
+// Rows to domain records: decodes the dialect's stored times, booleans and JSON into plain values.
+import type { Selectable } from "kysely";
+import type {
+  ApiDefaults,
+  ApiKind,
+  ApiRecord,
+  IdentityRecord,
+  KeyEnvironment,
+  KeyRecord,
+  Meta,
+  Restrictions,
+  RoleRecord,
+  Workspace,
+} from "../../core/index.js";
+import type { DialectProfile } from "./dialect-profile.js";
+import type { ApisTable, IdentitiesTable, KeysTable, RolesTable, TimeValue, WorkspacesTable } from "./schema.js";
+
+function time(profile: DialectProfile, stored: TimeValue): Date {
+  return profile.time.decode(stored);
+}
+
+function optionalTime(profile: DialectProfile, stored: TimeValue | null): Date | null {
+  return stored === null ? null : profile.time.decode(stored);
+}
+
+export function toWorkspace(profile: DialectProfile, row: Selectable<WorkspacesTable>): Workspace {
+  return { id: row.id, name: row.name, createdAt: time(profile, row.created_at) };
+}
+
+export function toApi(profile: DialectProfile, row: Selectable<ApisTable>): ApiRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    kind: row.kind as ApiKind,
+    name: row.name,
+    prefix: row.prefix,
+    defaults: profile.json.decode(row.defaults) as ApiDefaults,
+    createdAt: time(profile, row.created_at),
+    updatedAt: time(profile, row.updated_at),
+  };
+}
+
+export function toKey(profile: DialectProfile, row: Selectable<KeysTable>, roleIds: string[]): KeyRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    apiId: row.api_id,
+    hash: row.hash,
+    start: row.start,
+    environment: row.environment as KeyEnvironment,
+    name: row.name,
+    identityId: row.identity_id,
+    permissions: profile.json.decode(row.permissions) as string[],
+    roleIds,
+    enabled: profile.bool.decode(row.enabled),
+    expiresAt: optionalTime(profile, row.expires_at),
+    restrictions: profile.json.decode(row.restrictions) as Restrictions,
+    meta: profile.json.decode(row.meta) as Meta,
+    createdAt: time(profile, row.created_at),
+    updatedAt: time(profile, row.updated_at),
+    lastUsedAt: optionalTime(profile, row.last_used_at),
+    verificationCount: Number(row.verification_count),
+    revokedAt: optionalTime(profile, row.revoked_at),
+    revokedReason: row.revoked_reason,
+  };
+}
+
+export function toIdentity(profile: DialectProfile, row: Selectable<IdentitiesTable>): IdentityRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    externalId: row.external_id,
+    meta: profile.json.decode(row.meta) as Meta,
+    createdAt: time(profile, row.created_at),
+    updatedAt: time(profile, row.updated_at),
+  };
+}
+
+export function toRole(profile: DialectProfile, row: Selectable<RolesTable>): RoleRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    name: row.name,
+    description: row.description,
+    permissions: profile.json.decode(row.permissions) as string[],
+    createdAt: time(profile, row.created_at),
+    updatedAt: time(profile, row.updated_at),
+  };
+}

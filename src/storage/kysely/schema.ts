@@ -1,0 +1,92 @@
+// The tables as kysely sees them. Column value types are unions because each dialect stores times,
+// booleans and JSON its own way; the dialect profile's codecs convert at the edge (dialect-profile.ts).
+import type { ColumnType } from "kysely";
+
+/** SQLite: integer milliseconds since the epoch. PostgreSQL: timestamptz (read back as Date). */
+export type TimeValue = number | Date;
+/** SQLite: 0/1. PostgreSQL: boolean. */
+export type BoolValue = number | boolean;
+/** Written as JSON text; SQLite reads text back, PostgreSQL (jsonb) reads parsed values. */
+export type JsonValue = string | object;
+/** PostgreSQL bigint arrives as a string from pg. */
+export type CountValue = number | string | bigint;
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  created_at: TimeValue;
+}
+
+export interface ApisTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  name: string;
+  prefix: string;
+  defaults: JsonValue;
+  created_at: TimeValue;
+  updated_at: TimeValue;
+  deleted_at: TimeValue | null;
+}
+
+export interface KeysTable {
+  id: string;
+  workspace_id: string;
+  api_id: string;
+  hash: string;
+  start: string;
+  environment: string;
+  name: string | null;
+  identity_id: string | null;
+  permissions: JsonValue;
+  enabled: BoolValue;
+  expires_at: TimeValue | null;
+  restrictions: JsonValue;
+  meta: JsonValue;
+  created_at: TimeValue;
+  updated_at: TimeValue;
+  last_used_at: TimeValue | null;
+  verification_count: ColumnType<CountValue, CountValue | undefined, CountValue>;
+  revoked_at: TimeValue | null;
+  revoked_reason: string | null;
+}
+
+export interface KeyRolesTable {
+  key_id: string;
+  role_id: string;
+}
+
+export interface IdentitiesTable {
+  id: string;
+  workspace_id: string;
+  external_id: string;
+  meta: JsonValue;
+  created_at: TimeValue;
+  updated_at: TimeValue;
+}
+
+export interface RolesTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  description: string | null;
+  permissions: JsonValue;
+  created_at: TimeValue;
+  updated_at: TimeValue;
+}
+
+export interface PermissionsTable {
+  workspace_id: string;
+  name: string;
+  created_at: TimeValue;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  apis: ApisTable;
+  keys: KeysTable;
+  key_roles: KeyRolesTable;
+  identities: IdentitiesTable;
+  roles: RolesTable;
+  permissions: PermissionsTable;
+}

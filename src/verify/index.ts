@@ -1,0 +1,4 @@
+// Verification: the pipeline, its cache and the write-behind usage recorder.
+export * from "./usage-recorder.js";
+export * from "./verifier.js";
+export * from "./verify-cache.js";

@@ -1,0 +1,94 @@
+// The in-process verification cache: SHA-256 → compiled subject (or "unknown"), bounded, with TTLs.
+// Written by hand (not an LRU package) because it also keeps a keyId → hash index for invalidation
+// and must cost no more than two Map operations on a hit.
+import type { VerificationSubject } from "../core/index.js";
+
+export interface VerifyCacheOptions {
+  maxEntries: number;
+  ttlMs: number;
+  negativeTtlMs: number;
+}
+
+interface Entry {
+  subject: VerificationSubject | null;
+  expiresAt: number;
+}
+
+export type CacheLookup = { hit: true; subject: VerificationSubject | null } | { hit: false };
+
+const MISS: CacheLookup = { hit: false };
+
+export class VerifyCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly hashByKeyId = new Map<string, string>();
+  private invalidations = 0;
+
+  constructor(private readonly options: VerifyCacheOptions) {}
+
+  /** Grows on every invalidation: a store read that started before one must not be cached after it. */
+  get epoch(): number {
+    return this.invalidations;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(hash: string, now: number): CacheLookup {
+    const entry = this.entries.get(hash);
+    if (!entry) return MISS;
+    if (entry.expiresAt <= now) {
+      this.remove(hash);
+      return MISS;
+    }
+    return { hit: true, subject: entry.subject };
+  }
+
+  set(hash: string, subject: VerificationSubject | null, now: number): void {
+    if (this.options.maxEntries === 0) return;
+    const ttl = subject ? this.options.ttlMs : this.options.negativeTtlMs;
+    if (ttl === 0) return;
+    this.remove(hash);
+    // Map keeps insertion order: the first entries are the oldest, evicted first.
+    while (this.entries.size >= this.options.maxEntries) {
+      const oldest = this.entries.keys().next().value as string;
+      this.remove(oldest);
+    }
+    this.entries.set(hash, { subject, expiresAt: now + ttl });
+    if (subject) this.hashByKeyId.set(subject.source.key.id, hash);
+  }
+
+  /** Drops a key's entry, so the next verification reads the store. */
+  invalidateKey(keyId: string): void {
+    this.invalidations++;
+    const hash = this.hashByKeyId.get(keyId);
+    if (hash !== undefined) this.remove(hash);
+  }
+
+  /** Drops an entry by hash (e.g. a negative entry for a key just created). */
+  delete(hash: string): void {
+    this.invalidations++;
+    this.remove(hash);
+  }
+
+  private remove(hash: string): void {
+    const entry = this.entries.get(hash);
+    if (!entry) return;
+    this.entries.delete(hash);
+    if (entry.subject) this.hashByKeyId.delete(entry.subject.source.key.id);
+  }
+
+  /** Drops every entry of a workspace (role, identity or API changes touch many keys at once). */
+  invalidateWorkspace(workspaceId: string): void {
+    this.invalidations++;
+    for (const [hash, entry] of this.entries) {
+      if (entry.subject === null || entry.subject.workspaceId === workspaceId) this.remove(hash);
+    }
+  }
+
+  clear(): void {
+    this.invalidations++;
+    this.entries.clear();
+    this.hashByKeyId.clear();
+  }
+}

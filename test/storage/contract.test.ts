@@ -1,0 +1,46 @@
+// The storage contract: one suite, run against every adapter (SQLite always, PostgreSQL when
+// KEYWARD_TEST_POSTGRES_URL names a server). Each adapter gets a fresh database for the run.
+import { afterAll, beforeAll, describe } from "vitest";
+import type { Store } from "../../src/storage/index.js";
+import { storeAdapters, type TestDatabase } from "./adapters.js";
+import { identityContract } from "./contract/identities.js";
+import { keyContract } from "./contract/keys.js";
+import { lifecycleContract } from "./contract/lifecycle.js";
+import { roleAndPermissionContract } from "./contract/roles-permissions.js";
+import { transactionContract } from "./contract/transactions.js";
+import { verificationAndUsageContract } from "./contract/verification-usage.js";
+import { workspaceAndApiContract } from "./contract/workspaces-apis.js";
+import type { ContractContext } from "./fixtures.js";
+
+describe.each(storeAdapters())("storage contract: $name", (adapter) => {
+  let database: TestDatabase | undefined;
+  let store: Store | undefined;
+
+  beforeAll(async () => {
+    database = adapter.newDatabase();
+    store = await database.open();
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await database?.cleanup();
+  });
+
+  const context: ContractContext = {
+    adapter,
+    store: () => store ?? failNotOpen(),
+    database: () => database ?? failNotOpen(),
+  };
+
+  describe("workspaces and apis", () => workspaceAndApiContract(context));
+  describe("keys", () => keyContract(context));
+  describe("verification and usage", () => verificationAndUsageContract(context));
+  describe("identities", () => identityContract(context));
+  describe("roles and permissions", () => roleAndPermissionContract(context));
+  describe("transactions", () => transactionContract(context));
+  describe("lifecycle", () => lifecycleContract(context));
+});
+
+function failNotOpen(): never {
+  throw new Error("the store did not open; see the beforeAll error");
+}
