@@ -11,7 +11,7 @@ export function randomBase62(length: number, random: RandomBytes): string {
     const bytes = random(length * 2);
     for (const byte of bytes) {
       // 248 = 4 * 62: bytes at or above it would favour the first characters, so they are dropped.
-      out += BASE62_ALPHABET[byte % 62];
+      if (byte < 248) out += BASE62_ALPHABET[byte % 62];
       if (out.length === length) break;
     }
   }
