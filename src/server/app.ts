@@ -41,8 +41,18 @@ export async function buildApp(options: AppOptions) {
     genReqId: () => randomUUID(),
     ...(options.https ? { https: options.https } : {}),
     ajv: { customOptions: { removeAdditional: false } },
+    // Room for the longest `{identity}` a client can send: a 255-character externalId, percent-encoded
+    // (up to 9 characters each). The route schemas bound what the decoded parameter may be.
+    routerOptions: { maxParamLength: 255 * 9 },
+    // Errors raised by the router itself (a bad percent-encoding, an overlong parameter) would
+    // otherwise bypass the error handler and answer in Fastify's own format.
+    frameworkErrors: (error, request, reply) =>
+      sendProblem(request, reply, new KeywardError("VALIDATION_FAILED", error.code === "FST_ERR_BAD_URL" ? "The URL is not valid." : "A path parameter is too long.")),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Bodies are JSON only: Fastify's built-in text/plain parser would hand a string to the schema
+  // (a 400 "must be object") where the answer is 415 UNSUPPORTED_MEDIA_TYPE.
+  app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(createValidatorCompiler());
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>

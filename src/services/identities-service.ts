@@ -4,6 +4,7 @@ import { KeywardError } from "../errors/index.js";
 import type { Actor } from "../auth/index.js";
 import { StoreConflictError } from "../storage/port.js";
 import type { ServiceContext } from "./context.js";
+import { checkMeta } from "./input-checks.js";
 import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
 
 function taken(error: unknown): never {
@@ -16,6 +17,7 @@ function taken(error: unknown): never {
 }
 
 export async function createIdentity(ctx: ServiceContext, actor: Actor, input: { externalId: string; meta?: Meta }): Promise<IdentityRecord> {
+  checkMeta(input.meta, "/meta");
   const now = ctx.now();
   return ctx.store.identities
     .create({ id: createId("id", now, ctx.random), workspaceId: actor.workspaceId, externalId: input.externalId, meta: input.meta ?? {}, now })
@@ -41,6 +43,7 @@ export async function updateIdentity(
   ref: string,
   patch: { externalId?: string; meta?: Meta },
 ): Promise<IdentityRecord> {
+  checkMeta(patch.meta, "/meta");
   const identity = await getIdentity(ctx, actor, ref);
   const updated = await ctx.store.identities.update(actor.workspaceId, identity.id, patch, ctx.now()).catch(taken);
   if (!updated) throw new KeywardError("IDENTITY_NOT_FOUND", `No identity ${ref} in this workspace.`);

@@ -1,6 +1,6 @@
 // Checks on management input that a JSON schema cannot express: permission names, CIDRs, referrers,
-// expiry. Each failure is a catalogue error naming the offending field.
-import { isValidIpRange, isValidPermission, isValidReferrerRule, type Restrictions } from "../core/index.js";
+// expiry, metadata nesting. Each failure is a catalogue error naming the offending field.
+import { isValidIpRange, isValidPermission, isValidReferrerRule, type Meta, type Restrictions } from "../core/index.js";
 import { KeywardError } from "../errors/index.js";
 
 export function checkPermissionNames(names: readonly string[] | undefined, pointer: string): void {
@@ -39,4 +39,26 @@ export function parseExpiry(expiresAt: string | null | undefined, now: Date, poi
     ]);
   }
   return date;
+}
+
+/** Deepest nesting of objects and arrays allowed in `meta`. */
+export const MAX_META_DEPTH = 32;
+
+/**
+ * Metadata is free JSON, but JSON nested thousands deep (which fits in a 1 MiB body) overflows the
+ * stack of every recursive JSON.stringify downstream: refuse it here, walking without recursion.
+ */
+export function checkMeta(meta: Meta | undefined, pointer: string): void {
+  if (meta === undefined) return;
+  const stack: Array<[unknown, number]> = [[meta, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    if (depth > MAX_META_DEPTH) {
+      throw new KeywardError("VALIDATION_FAILED", `meta nests deeper than ${MAX_META_DEPTH} levels.`, [
+        { pointer, message: `must not nest deeper than ${MAX_META_DEPTH} levels` },
+      ]);
+    }
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
 }

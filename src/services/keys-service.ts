@@ -14,7 +14,7 @@ import type { KeyPatch } from "../storage/port.js";
 import { getApi } from "./apis-service.js";
 import type { ServiceContext } from "./context.js";
 import { resolveIdentity } from "./identity-refs.js";
-import { checkPermissionNames, checkRestrictions, parseExpiry } from "./input-checks.js";
+import { checkMeta, checkPermissionNames, checkRestrictions, parseExpiry } from "./input-checks.js";
 import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
 import { resolveRoles, rolesById } from "./role-refs.js";
 
@@ -42,6 +42,7 @@ export async function createKey(ctx: ServiceContext, actor: Actor, input: Create
   const now = ctx.now();
   checkPermissionNames(input.permissions, "/permissions");
   checkRestrictions(input.restrictions, "/restrictions");
+  checkMeta(input.meta, "/meta");
   let expiresAt = parseExpiry(input.expiresAt, now, "/expiresAt") ?? null;
   if (input.expiresAt === undefined && api.defaults.expiresInSeconds) {
     expiresAt = new Date(now.getTime() + api.defaults.expiresInSeconds * 1000);
@@ -115,6 +116,7 @@ export async function updateKey(ctx: ServiceContext, actor: Actor, keyId: string
   const now = ctx.now();
   checkPermissionNames(input.permissions, "/permissions");
   checkRestrictions(input.restrictions, "/restrictions");
+  checkMeta(input.meta, "/meta");
   const expiresAt = parseExpiry(input.expiresAt, now, "/expiresAt");
   const view = await ctx.store.transaction(async (store) => {
     const patch: KeyPatch = {};

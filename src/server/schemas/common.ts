@@ -23,7 +23,12 @@ export function IdParam<K extends string>(name: K, prefix: string) {
 
 export const DateTime = Type.String({ format: "date-time" });
 export const NullableDateTime = Type.Union([DateTime, Type.Null()]);
-export const Meta = Type.Record(Type.String({ maxLength: 128 }), Type.Unknown(), { description: "Free JSON metadata", maxProperties: 100 });
+// TypeBox turns a Record's key schema into a pattern, dropping its maxLength: propertyNames keeps the bound.
+export const Meta = Type.Record(Type.String(), Type.Unknown(), {
+  description: "Free JSON metadata (at most 100 keys of up to 128 characters, nested at most 32 levels)",
+  maxProperties: 100,
+  propertyNames: { maxLength: 128 },
+});
 export const PermissionName = Type.String({ minLength: 1, maxLength: MAX_PERMISSION_LENGTH, examples: ["documents:read"] });
 export const PermissionList = Type.Array(PermissionName, { maxItems: 1000 });
 export const Name = Type.String({ minLength: 1, maxLength: 200 });

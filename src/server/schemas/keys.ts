@@ -1,6 +1,6 @@
 // Schemas of /v1/keys and /v1/keys/verify.
 import { Type } from "@sinclair/typebox";
-import { MAX_KEY_LENGTH, VERIFICATION_CODES } from "../../core/index.js";
+import { MAX_KEY_LENGTH, QUERY_LIMITS, VERIFICATION_CODES } from "../../core/index.js";
 import { DateTime, Meta, Name, NullableDateTime, PermissionList } from "./common.js";
 
 export const Environment = Type.Union([Type.Literal("live"), Type.Literal("test")]);
@@ -96,7 +96,11 @@ export const VerifyKeyBody = Type.Object(
   {
     key: Type.String({ maxLength: MAX_KEY_LENGTH * 4, description: "The key to verify" }),
     apiId: Type.Optional(Type.String({ maxLength: 64, description: "The key must belong to this API" })),
-    permissions: Type.Optional(Type.String({ maxLength: 1000, description: "Permission query, e.g. `docs:read AND (docs:write OR admin:*)`" })),
+    // No schema maxLength: the query parser bounds length, depth and terms itself, so every
+    // bad query, the overlong one included, answers the one code INVALID_PERMISSION_QUERY.
+    permissions: Type.Optional(
+      Type.String({ description: `Permission query of at most ${QUERY_LIMITS.maxLength} characters, e.g. \`docs:read AND (docs:write OR admin:*)\`` }),
+    ),
     ip: Type.Optional(Type.String({ maxLength: 64, description: "The caller's IP address, checked against the key's allowlist" })),
     origin: Type.Optional(Type.String({ maxLength: 2048, description: "The caller's Origin or Referer" })),
   },
