@@ -16,6 +16,7 @@ export const ERROR_CATALOGUE = {
   INVALID_RESTRICTION: { status: 400, title: "An IP range or referrer rule is not valid" },
   INVALID_EXPIRY: { status: 400, title: "expiresAt must lie in the future" },
   INVALID_CURSOR: { status: 400, title: "The pagination cursor is not valid" },
+  API_PREFIX_RESERVED: { status: 400, title: "The key prefix is reserved" },
   UNKNOWN_ROLE: { status: 400, title: "A role named in the request does not exist" },
   UNKNOWN_IDENTITY: { status: 400, title: "The identity named in the request does not exist" },
   PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large" },

@@ -3,6 +3,7 @@ import { createId, type ApiDefaults, type ApiRecord } from "../core/index.js";
 import { KeywardError } from "../errors/index.js";
 import type { Actor } from "../auth/index.js";
 import type { ServiceContext } from "./context.js";
+import { ROOT_KEY_PREFIX } from "./root-keys-service.js";
 import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
 
 export async function createApi(
@@ -10,6 +11,12 @@ export async function createApi(
   actor: Actor,
   input: { name: string; prefix: string; defaults?: ApiDefaults },
 ): Promise<ApiRecord> {
+  if (input.prefix === ROOT_KEY_PREFIX) {
+    // Keys of a customer API must never be mistaken for root keys, by people or by scanners.
+    throw new KeywardError("API_PREFIX_RESERVED", `The prefix ${ROOT_KEY_PREFIX} is reserved for Keyward's root keys.`, [
+      { pointer: "/body/prefix", message: "reserved" },
+    ]);
+  }
   const now = ctx.now();
   return ctx.store.apis.create({
     id: createId("api", now, ctx.random),

@@ -10,14 +10,14 @@ import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
 function taken(error: unknown): never {
   if (error instanceof StoreConflictError) {
     throw new KeywardError("IDENTITY_EXTERNAL_ID_TAKEN", "Another identity of this workspace has this externalId.", [
-      { pointer: "/externalId", message: "taken" },
+      { pointer: "/body/externalId", message: "taken" },
     ]);
   }
   throw error;
 }
 
 export async function createIdentity(ctx: ServiceContext, actor: Actor, input: { externalId: string; meta?: Meta }): Promise<IdentityRecord> {
-  checkMeta(input.meta, "/meta");
+  checkMeta(input.meta, "/body/meta");
   const now = ctx.now();
   return ctx.store.identities
     .create({ id: createId("id", now, ctx.random), workspaceId: actor.workspaceId, externalId: input.externalId, meta: input.meta ?? {}, now })
@@ -43,7 +43,7 @@ export async function updateIdentity(
   ref: string,
   patch: { externalId?: string; meta?: Meta },
 ): Promise<IdentityRecord> {
-  checkMeta(patch.meta, "/meta");
+  checkMeta(patch.meta, "/body/meta");
   const identity = await getIdentity(ctx, actor, ref);
   const updated = await ctx.store.identities.update(actor.workspaceId, identity.id, patch, ctx.now()).catch(taken);
   if (!updated) throw new KeywardError("IDENTITY_NOT_FOUND", `No identity ${ref} in this workspace.`);

@@ -14,7 +14,7 @@ export async function resolveIdentity(
     const identity = await store.identities.get(workspaceId, ref.identityId);
     if (!identity) {
       throw new KeywardError("UNKNOWN_IDENTITY", `No identity ${ref.identityId} in this workspace.`, [
-        { pointer: "/identityId", message: "no such identity" },
+        { pointer: "/body/identityId", message: "no such identity" },
       ]);
     }
     return identity;

@@ -40,17 +40,17 @@ export interface CreateKeyInput {
 export async function createKey(ctx: ServiceContext, actor: Actor, input: CreateKeyInput): Promise<KeyView & { secret: string }> {
   const api = await getApi(ctx, actor, input.apiId);
   const now = ctx.now();
-  checkPermissionNames(input.permissions, "/permissions");
-  checkRestrictions(input.restrictions, "/restrictions");
-  checkMeta(input.meta, "/meta");
-  let expiresAt = parseExpiry(input.expiresAt, now, "/expiresAt") ?? null;
+  checkPermissionNames(input.permissions, "/body/permissions");
+  checkRestrictions(input.restrictions, "/body/restrictions");
+  checkMeta(input.meta, "/body/meta");
+  let expiresAt = parseExpiry(input.expiresAt, now, "/body/expiresAt") ?? null;
   if (input.expiresAt === undefined && api.defaults.expiresInSeconds) {
     expiresAt = new Date(now.getTime() + api.defaults.expiresInSeconds * 1000);
   }
   const environment = input.environment ?? api.defaults.environment ?? "live";
   const generated = generateKey(api.prefix, environment, ctx.random);
   return ctx.store.transaction(async (store) => {
-    const roles = await resolveRoles(store, actor.workspaceId, input.roles ?? [], "/roles");
+    const roles = await resolveRoles(store, actor.workspaceId, input.roles ?? [], "/body/roles");
     const identity = await resolveIdentity(store, actor.workspaceId, input, now, ctx.random);
     const key = await store.keys.create({
       id: createId("key", now, ctx.random),
@@ -114,10 +114,10 @@ export interface UpdateKeyInput {
 export async function updateKey(ctx: ServiceContext, actor: Actor, keyId: string, input: UpdateKeyInput): Promise<KeyView> {
   await getKeyRecord(ctx, actor, keyId);
   const now = ctx.now();
-  checkPermissionNames(input.permissions, "/permissions");
-  checkRestrictions(input.restrictions, "/restrictions");
-  checkMeta(input.meta, "/meta");
-  const expiresAt = parseExpiry(input.expiresAt, now, "/expiresAt");
+  checkPermissionNames(input.permissions, "/body/permissions");
+  checkRestrictions(input.restrictions, "/body/restrictions");
+  checkMeta(input.meta, "/body/meta");
+  const expiresAt = parseExpiry(input.expiresAt, now, "/body/expiresAt");
   const view = await ctx.store.transaction(async (store) => {
     const patch: KeyPatch = {};
     if (input.name !== undefined) patch.name = input.name;
@@ -128,7 +128,7 @@ export async function updateKey(ctx: ServiceContext, actor: Actor, keyId: string
     if (input.meta !== undefined) patch.meta = input.meta;
     let roles: RoleRecord[] | undefined;
     if (input.roles !== undefined) {
-      roles = await resolveRoles(store, actor.workspaceId, input.roles, "/roles");
+      roles = await resolveRoles(store, actor.workspaceId, input.roles, "/body/roles");
       patch.roleIds = roles.map((role) => role.id);
     }
     if (input.identityId === null) patch.identityId = null;

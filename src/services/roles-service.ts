@@ -9,7 +9,7 @@ import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
 
 function taken(error: unknown): never {
   if (error instanceof StoreConflictError) {
-    throw new KeywardError("ROLE_NAME_TAKEN", "Another role of this workspace has this name.", [{ pointer: "/name", message: "taken" }]);
+    throw new KeywardError("ROLE_NAME_TAKEN", "Another role of this workspace has this name.", [{ pointer: "/body/name", message: "taken" }]);
   }
   throw error;
 }
@@ -19,7 +19,7 @@ export async function createRole(
   actor: Actor,
   input: { name: string; description?: string; permissions?: string[] },
 ): Promise<RoleRecord> {
-  checkPermissionNames(input.permissions, "/permissions");
+  checkPermissionNames(input.permissions, "/body/permissions");
   const now = ctx.now();
   return ctx.store.roles
     .create({
@@ -49,7 +49,7 @@ export async function updateRole(
   roleId: string,
   patch: { name?: string; description?: string | null; permissions?: string[] },
 ): Promise<RoleRecord> {
-  checkPermissionNames(patch.permissions, "/permissions");
+  checkPermissionNames(patch.permissions, "/body/permissions");
   await getRole(ctx, actor, roleId);
   const role = await ctx.store.roles.update(actor.workspaceId, roleId, patch, ctx.now()).catch(taken);
   if (!role) throw new KeywardError("ROLE_NOT_FOUND", `No role ${roleId} in this workspace.`);

@@ -52,7 +52,7 @@ export async function createRootKey(
   actor: Actor,
   input: { name: string; permissions: string[] },
 ): Promise<IssuedRootKey> {
-  checkPermissionNames(input.permissions, "/permissions");
+  checkPermissionNames(input.permissions, "/body/permissions");
   const beyond = uncoveredPermissions(actor.permissions, input.permissions);
   if (beyond.length > 0) {
     throw new KeywardError("PERMISSION_ESCALATION", `The calling root key does not hold: ${beyond.join(", ")}.`);

@@ -40,7 +40,7 @@ describe("permission names", () => {
     for (const [method, url, body] of routes()) {
       for (const bad of BAD_PERMISSIONS) {
         const reply = await expectRefused(h, method, url, body(["docs:read", bad]), 400, "INVALID_PERMISSION");
-        expect(reply.json.errors).toEqual([expect.objectContaining({ pointer: "/permissions/1" })]);
+        expect(reply.json.errors).toEqual([expect.objectContaining({ pointer: "/body/permissions/1" })]);
       }
     }
   });
@@ -108,11 +108,11 @@ describe("restrictions", () => {
     for (const [method, url, extra] of [["POST", "/v1/keys", { apiId }], ["PATCH", `/v1/keys/${keyId}`, {}]] as const) {
       for (const ip of BAD_IPS) {
         const reply = await expectRefused(h, method, url, { ...extra, restrictions: { ipAllowlist: ["192.0.2.0/24", ip] } }, 400, "INVALID_RESTRICTION");
-        expect(reply.json.errors?.[0]?.pointer).toBe("/restrictions/ipAllowlist/1");
+        expect(reply.json.errors?.[0]?.pointer).toBe("/body/restrictions/ipAllowlist/1");
       }
       for (const referrer of BAD_REFERRERS) {
         const reply = await expectRefused(h, method, url, { ...extra, restrictions: { referrers: ["app.example.com", referrer] } }, 400, "INVALID_RESTRICTION");
-        expect(reply.json.errors?.[0]?.pointer).toBe("/restrictions/referrers/1");
+        expect(reply.json.errors?.[0]?.pointer).toBe("/body/restrictions/referrers/1");
       }
     }
   });
@@ -160,6 +160,10 @@ describe("key prefixes", () => {
     }
   });
 
+  it("refuses the root-key prefix kwroot for a customer API, so no customer key looks like a root key", async () => {
+    await expectRefused(h, "POST", "/v1/apis", { name: "a", prefix: "kwroot" }, 400, "API_PREFIX_RESERVED");
+  });
+
   it("accepts the shortest and the longest prefix, and the keys carry it", async () => {
     for (const prefix of ["ab", "a123456789abcdef"]) {
       const api = await f.api({ prefix });
@@ -203,7 +207,7 @@ describe("references to roles and identities", () => {
     for (const [method, url, extra] of [["POST", "/v1/keys", { apiId }], ["PATCH", `/v1/keys/${keyId}`, {}]] as const) {
       for (const ref of [unknownId("role"), "no-such-role", foreign.roleId]) {
         const reply = await expectRefused(h, method, url, { ...extra, roles: [roleId, ref] }, 400, "UNKNOWN_ROLE");
-        expect(reply.json.errors?.[0]?.pointer).toBe("/roles/1");
+        expect(reply.json.errors?.[0]?.pointer).toBe("/body/roles/1");
       }
     }
   });
@@ -222,6 +226,14 @@ describe("references to roles and identities", () => {
 });
 
 describe("uniqueness", () => {
+  it("refuses externalIds '.' and '..', which no URL could address", async () => {
+    for (const externalId of [".", ".."]) {
+      await expectRefused(h, "POST", "/v1/identities", { externalId }, 400, "VALIDATION_FAILED");
+      await expectRefused(h, "POST", "/v1/keys", { apiId, externalId }, 400, "VALIDATION_FAILED");
+    }
+    expectStatus(await call(h, "POST", "/v1/identities", { externalId: `...${unique()}` }), 201);
+  });
+
   it("refuses a second identity with the same externalId, on create and on rename (409)", async () => {
     const [a, b] = [await f.identity(), await f.identity()];
     await expectRefused(h, "POST", "/v1/identities", { externalId: a.externalId }, 409, "IDENTITY_EXTERNAL_ID_TAKEN");
@@ -257,7 +269,7 @@ describe("metadata bounds", () => {
       await expectRefused(h, method, url, { ...extra, meta: { ["k".repeat(129)]: 1 } }, 400, "VALIDATION_FAILED");
       for (const depth of [33, 10_000, 200_000]) {
         const reply = await expectRefused(h, method, url, withDeepMeta(extra, depth), 400, "VALIDATION_FAILED");
-        expect(reply.json.errors?.[0]?.pointer).toBe("/meta");
+        expect(reply.json.errors?.[0]?.pointer).toBe("/body/meta");
       }
     }
   });

@@ -31,6 +31,8 @@ export const Meta = Type.Record(Type.String(), Type.Unknown(), {
 });
 export const PermissionName = Type.String({ minLength: 1, maxLength: MAX_PERMISSION_LENGTH, examples: ["documents:read"] });
 export const PermissionList = Type.Array(PermissionName, { maxItems: 1000 });
+/** "." and ".." are refused: URL normalisation would make such an identity unreachable by path. */
+export const ExternalId = Type.String({ minLength: 1, maxLength: 255, pattern: "^(?!\\.{1,2}$)", description: "The owner's id in your own system" });
 export const Name = Type.String({ minLength: 1, maxLength: 200 });
 
 export const PageQuery = {

@@ -1,8 +1,7 @@
 // Schemas of /v1/identities and /v1/roles.
 import { Type } from "@sinclair/typebox";
-import { DateTime, Meta, Name, PermissionList } from "./common.js";
+import { DateTime, ExternalId, Meta, Name, PermissionList } from "./common.js";
 
-export const ExternalId = Type.String({ minLength: 1, maxLength: 255, description: "The owner's id in your own system" });
 
 export const Identity = Type.Object(
   { id: Type.String(), externalId: Type.String(), meta: Meta, createdAt: DateTime, updatedAt: DateTime },

@@ -1,7 +1,7 @@
 // Schemas of /v1/keys and /v1/keys/verify.
 import { Type } from "@sinclair/typebox";
 import { MAX_KEY_LENGTH, QUERY_LIMITS, VERIFICATION_CODES } from "../../core/index.js";
-import { DateTime, Meta, Name, NullableDateTime, PermissionList } from "./common.js";
+import { DateTime, ExternalId, Meta, Name, NullableDateTime, PermissionList } from "./common.js";
 
 export const Environment = Type.Union([Type.Literal("live"), Type.Literal("test")]);
 
@@ -48,7 +48,7 @@ export const CreatedKey = Type.Object(
 const keyFields = {
   name: Type.Optional(Name),
   identityId: Type.Optional(Type.String({ maxLength: 64 })),
-  externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: "Owner's id in your system; created on first use" })),
+  externalId: Type.Optional(Type.String({ ...ExternalId, description: "Owner's id in your system; the identity is created on first use" })),
   permissions: Type.Optional(PermissionList),
   roles: Type.Optional(RoleRefs),
   enabled: Type.Optional(Type.Boolean()),
