@@ -22,6 +22,7 @@ export function createKeyRepository(ctx: StoreContext): KeyStore {
       let query = liveKeys(ctx, workspaceId);
       if (filter.apiId !== undefined) query = query.where("keys.api_id", "=", filter.apiId);
       if (filter.identityId !== undefined) query = query.where("keys.identity_id", "=", filter.identityId);
+      if (filter.kind !== undefined) query = query.where("apis.kind", "=", filter.kind);
       if (page.after !== undefined) query = query.where("keys.id", ">", page.after);
       const rows = await query.orderBy("keys.id").limit(fetchSize(page)).execute();
       const roles = await roleIdsOf(ctx, rows.map((row) => row.id));
@@ -108,6 +109,7 @@ async function updateKey(tx: StoreContext, workspaceId: string, keyId: string, p
       ...(patch.meta !== undefined && { meta: profile.json.encode(patch.meta) }),
       updated_at: profile.time.encode(now),
     })
+    .where("workspace_id", "=", workspaceId)
     .where("id", "=", keyId)
     .execute();
   if (patch.roleIds !== undefined) await replaceKeyRoles(tx, workspaceId, keyId, patch.roleIds);

@@ -23,6 +23,11 @@ function mergeByKey(usage: KeyUsage[]): Map<string, MergedUsage> {
   return merged;
 }
 
+/** A count the database accepts: whole, finite, never negative (a count only grows). */
+function countOf(verifications: number): number {
+  return Number.isFinite(verifications) && verifications > 0 ? Math.trunc(verifications) : 0;
+}
+
 export async function recordUsage(ctx: StoreContext, usage: KeyUsage[]): Promise<void> {
   const merged = mergeByKey(usage);
   if (merged.size === 0) return;
@@ -37,7 +42,7 @@ export async function recordUsage(ctx: StoreContext, usage: KeyUsage[]): Promise
         .updateTable("keys")
         .set((eb) => ({
           last_used_at: sql`case when ${eb.ref("last_used_at")} is null or ${eb.ref("last_used_at")} < ${at} then ${at} else ${eb.ref("last_used_at")} end`,
-          verification_count: sql`${eb.ref("verification_count")} + ${Math.max(0, Math.trunc(entry.verifications))}`,
+          verification_count: sql`${eb.ref("verification_count")} + ${countOf(entry.verifications)}`,
         }))
         .where("id", "=", keyId)
         .execute();

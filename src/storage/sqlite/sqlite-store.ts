@@ -23,8 +23,9 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   try {
     // WAL lets readers (the CLI, a backup) run while the server writes.
     database.pragma("journal_mode = WAL");
-    // Off by default in SQLite; the schema relies on cascades and ON DELETE SET NULL.
-    
+    // The schema relies on cascades and ON DELETE SET NULL. better-sqlite3 builds turn this on already;
+    // SQLite itself defaults it off, so it is set here rather than assumed.
+    database.pragma("foreign_keys = ON");
     database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
   } catch (error) {
     database.close();

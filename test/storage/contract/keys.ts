@@ -1,6 +1,6 @@
 // Contract: keys — create, get, list with filters and pages, update, revoke, scoping and soft-deleted APIs.
 import { expect, it } from "vitest";
-import { StoreConflictError } from "../../../src/storage/index.js";
+import { StoreConflictError, type KeyFilter } from "../../../src/storage/index.js";
 import { at, collectPages, newId, newIdentity, newKey, newRole, seedTenant, T0, type ContractContext } from "../fixtures.js";
 
 export function keyContract({ store }: ContractContext): void {
@@ -96,6 +96,20 @@ export function keyContract({ store }: ContractContext): void {
     expect(byIdentity.ids).toEqual([...ofIdentity].sort());
     const both = await store().keys.list(ws, { apiId: otherApi.id, identityId: identity.id }, { limit: 100 });
     expect(both.items.map((key) => key.id)).toEqual(ofOtherApi.filter((id) => ofIdentity.includes(id)).sort());
+  });
+
+  it("lists keys by the kind of their API, so customer listings never show root keys", async () => {
+    const tenant = await seedTenant(store());
+    const rootApi = await store().apis.create({ ...tenant.api, id: newId("api"), kind: "root", prefix: "kwroot", now: T0 });
+    const customer = await store().keys.create(newKey(tenant));
+    const root = await store().keys.create(newKey(tenant, { apiId: rootApi.id }));
+    const ws = tenant.workspace.id;
+    const ids = async (filter: KeyFilter) =>
+      (await store().keys.list(ws, filter, { limit: 100 })).items.map((key) => key.id);
+    expect(await ids({})).toEqual([customer.id, root.id].sort());
+    expect(await ids({ kind: "customer" })).toEqual([customer.id]);
+    expect(await ids({ kind: "root" })).toEqual([root.id]);
+    expect(await ids({ kind: "customer", apiId: rootApi.id })).toEqual([]);
   });
 
   it("orders ids bytewise, whatever the database collation", async () => {

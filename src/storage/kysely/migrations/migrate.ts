@@ -26,8 +26,9 @@ export async function migrateToLatest(db: Kysely<any>, profile: DialectProfile, 
   const migrator = new Migrator({ db, provider, migrationTableSchema: options.migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
-    const failed = results?.find((result) => result.status === "Error");
-    throw new Error(`storage migration ${failed?.migrationName ?? ""} failed: ${describe(error)}`, { cause: error });
+    const failed = results?.find((result) => result.status === "Error")?.migrationName;
+    const which = failed === undefined ? "storage migrations" : `storage migration ${failed}`;
+    throw new Error(`${which} failed: ${describe(error)}`, { cause: error });
   }
   return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
 }
