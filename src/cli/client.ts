@@ -1,6 +1,7 @@
 // The CLI's HTTP client for the management API: KEYWARD_URL and KEYWARD_ROOT_KEY from the environment,
 // never from argv (argv is visible to every user of the machine through `ps`).
 export class CliError extends Error {
+  /** 1: the server refused or answered "invalid"; 2: the CLI could not do its job (setup, network). */
   constructor(
     message: string,
     readonly exitCode = 1,
@@ -13,27 +14,64 @@ export interface ApiClient {
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
+export const DEFAULT_URL = "http://127.0.0.1:8080";
+/** A request that takes longer than this is given up, rather than hanging a script forever. */
+const TIMEOUT_MS = 30_000;
+
+interface Problem {
+  code?: unknown;
+  title?: unknown;
+  detail?: unknown;
+  errors?: { pointer?: unknown; message?: unknown }[];
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** "404 API_NOT_FOUND: No API api_x.", plus the fields a validation problem lists. */
+function describeFailure(response: Response, text: string): string {
+  const problem = parseJson(text);
+  if (!problem || typeof problem !== "object") {
+    // Not Keyward talking (a proxy's error page, a different service): show the start of it.
+    const snippet = text.replace(/\s+/g, " ").trim().slice(0, 200);
+    return `${response.status} ${response.statusText}${snippet ? `: ${snippet}` : ""}`;
+  }
+  const { code, title, detail, errors } = problem as Problem;
+  const head = `${response.status}${code ? ` ${String(code)}` : ""}: ${String(detail ?? title ?? response.statusText)}`;
+  const fields = Array.isArray(errors) ? errors.map((field) => `\n  ${String(field.pointer ?? "")}: ${String(field.message ?? "")}`) : [];
+  return head + fields.join("");
+}
+
 export function createApiClient(env: NodeJS.ProcessEnv = process.env): ApiClient {
-  const baseUrl = (env.KEYWARD_URL ?? "http://127.0.0.1:8080").replace(/\/+$/, "");
-  const rootKey = env.KEYWARD_ROOT_KEY;
+  const baseUrl = (env.KEYWARD_URL?.trim() || DEFAULT_URL).replace(/\/+$/, "");
+  const rootKey = env.KEYWARD_ROOT_KEY?.trim();
   return {
     async request<T>(method: string, path: string, body?: unknown): Promise<T> {
       if (!rootKey) throw new CliError("KEYWARD_ROOT_KEY is not set: export the root key printed at first start.", 2);
+      if (!URL.canParse(baseUrl)) throw new CliError(`KEYWARD_URL is not a URL: ${JSON.stringify(baseUrl)}`, 2);
       let response: Response;
+      let text: string;
       try {
         response = await fetch(baseUrl + path, {
           method,
           headers: { authorization: `Bearer ${rootKey}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(TIMEOUT_MS),
         });
+        text = await response.text();
       } catch (error) {
-        throw new CliError(`cannot reach Keyward at ${baseUrl} (${(error as Error).cause ?? (error as Error).message})`, 2);
+        const reason = (error as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : String((error as Error).cause ?? (error as Error).message);
+        throw new CliError(`cannot reach Keyward at ${baseUrl} (${reason})`, 2);
       }
-      const text = await response.text();
-      const data = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-      if (!response.ok) {
-        const detail = data.detail ?? data.title ?? response.statusText;
-        throw new CliError(`${response.status} ${String(data.code ?? "")}: ${String(detail)}`.trim());
+      if (!response.ok) throw new CliError(describeFailure(response, text));
+      const data = text ? parseJson(text) : {};
+      if (!data || typeof data !== "object") {
+        throw new CliError(`${baseUrl}${path} did not answer with JSON: is KEYWARD_URL pointing at Keyward?`, 2);
       }
       return data as T;
     },

@@ -1,6 +1,9 @@
 // Loads configuration: defaults ← config file (KEYWARD_CONFIG, JSON) ← environment ← overrides.
-// Validated once at start-up; every bad value is reported by name, then start-up stops.
-import { readFileSync } from "node:fs";
+// Validated once at start-up; every bad value is reported by the name the operator used for it
+// (the variable, or the field of the file), then start-up stops.
+import { accessSync, constants, readFileSync } from "node:fs";
+import ipaddr from "ipaddr.js";
+import type { TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { ConfigSchema, ENV_VARIABLES, type KeywardConfig } from "./config-schema.js";
 
@@ -11,17 +14,7 @@ export class ConfigError extends Error {
   }
 }
 
-const ENV_BY_FIELD = Object.fromEntries(Object.entries(ENV_VARIABLES).map(([env, field]) => [field, env]));
-
-function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(ENV_VARIABLES)) {
-    const raw = env[name];
-    if (raw === undefined || raw === "") continue;
-    out[field] = raw;
-  }
-  return out;
-}
+const FIELDS = ConfigSchema.properties as Record<string, TSchema>;
 
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
@@ -39,28 +32,101 @@ function readConfigFile(path: string): Record<string, unknown> {
   throw new ConfigError([`config file ${path} must hold one JSON object`]);
 }
 
+/**
+ * Environment values are strings; they are converted strictly ("8080" → 8080, "true" → true).
+ * Anything else stays a string so that validation reports it: "80.5" or "1e3" must never be
+ * silently truncated to a different port or interval.
+ */
+function convertEnvValue(schema: TSchema, raw: string): unknown {
+  if (schema.type === "integer") return /^[+-]?\d+$/.test(raw) ? Number(raw) : raw;
+  if (schema.type === "boolean") {
+    const word = raw.toLowerCase();
+    if (["true", "1", "yes", "on"].includes(word)) return true;
+    if (["false", "0", "no", "off"].includes(word)) return false;
+  }
+  return raw;
+}
+
+/** What a field accepts, in words, from its schema. */
+function expectation(schema: TSchema): string {
+  if (Array.isArray(schema.anyOf)) return `must be one of ${(schema.anyOf as TSchema[]).map((option) => String(option.const)).join(", ")}`;
+  if (schema.type === "integer") {
+    const { minimum: min, maximum: max } = schema as { minimum?: number; maximum?: number };
+    if (min !== undefined && max !== undefined) return `must be a whole number from ${min} to ${max}`;
+    return min !== undefined ? `must be a whole number of at least ${min}` : "must be a whole number";
+  }
+  if (schema.type === "boolean") return "must be true or false";
+  if (typeof schema.pattern === "string") return `must match ${schema.pattern}`;
+  return "must be a non-empty string";
+}
+
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<KeywardConfig> = {},
   configFile = env.KEYWARD_CONFIG,
 ): KeywardConfig {
-  const merged = { ...(configFile ? readConfigFile(configFile) : {}), ...fromEnvironment(env), ...overrides };
-  // Convert strings from the environment ("8080", "true") to the schema's types, then fill defaults.
-  const candidate = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, merged));
-  const problems = [...Value.Errors(ConfigSchema, candidate)].map((error) => {
-    const field = error.path.replace(/^\//, "") || "(root)";
-    const source = ENV_BY_FIELD[field] ? ` (${ENV_BY_FIELD[field]})` : "";
-    const value = field in merged ? `: got ${JSON.stringify((merged as Record<string, unknown>)[field])}` : "";
-    return `${field}${source} ${error.message.toLowerCase()}${value}`;
-  });
-  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
-  const config = candidate as KeywardConfig;
-  if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
-    throw new ConfigError(["tlsCert (KEYWARD_TLS_CERT) and tlsKey (KEYWARD_TLS_KEY) must be set together"]);
+  const problems: string[] = [];
+  const merged: Record<string, unknown> = {};
+  /** Per field: how the operator named it, and the value as they wrote it. */
+  const origin = new Map<string, { label: string; raw: unknown }>();
+  const set = (field: string, value: unknown, label: string, raw: unknown = value) => {
+    merged[field] = value;
+    origin.set(field, { label, raw });
+  };
+
+  if (configFile) {
+    for (const [field, value] of Object.entries(readConfigFile(configFile))) {
+      if (!(field in FIELDS)) problems.push(`config file ${configFile}: unknown setting "${field}" (known: ${Object.keys(FIELDS).join(", ")})`);
+      else set(field, value, `"${field}" in config file ${configFile}`);
+    }
   }
+  for (const [name, field] of Object.entries(ENV_VARIABLES)) {
+    const raw = env[name]?.trim();
+    if (raw) set(field, convertEnvValue(FIELDS[field]!, raw), name, raw);
+  }
+  for (const [field, value] of Object.entries(overrides)) if (value !== undefined) set(field, value, field);
+
+  const candidate = Value.Default(ConfigSchema, structuredClone(merged));
+  const reported = new Set<string>();
+  for (const error of Value.Errors(ConfigSchema, candidate)) {
+    // A union reports once per alternative; one line per field is enough.
+    const field = error.path.split("/")[1] ?? "";
+    if (reported.has(field)) continue;
+    reported.add(field);
+    const schema = FIELDS[field];
+    const source = origin.get(field);
+    problems.push(schema && source ? `${source.label} ${expectation(schema)}, got ${JSON.stringify(source.raw)}` : `${field || "(root)"}: ${error.message}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const config = candidate as KeywardConfig;
+  const label = (field: keyof KeywardConfig) => origin.get(field)?.label ?? field;
+  if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
+    problems.push(`${config.tlsCert ? label("tlsCert") : label("tlsKey")} is set alone: KEYWARD_TLS_CERT and KEYWARD_TLS_KEY must be set together`);
+  }
+  for (const field of ["tlsCert", "tlsKey"] as const) {
+    const path = config[field];
+    if (!path) continue;
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (error) {
+      problems.push(`${label(field)} names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+  }
+  if (!config.tlsCert && !config.allowInsecureBind && !isLoopbackHost(config.host)) {
+    problems.push(
+      `${label("host")} is ${config.host}, not a loopback address, and TLS is off: set KEYWARD_TLS_CERT and KEYWARD_TLS_KEY, ` +
+        "or KEYWARD_ALLOW_INSECURE_BIND=true when a TLS-terminating proxy is in front (keys would otherwise cross the network in clear text)",
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
+/** True for addresses only this machine can reach: `localhost`, 127.0.0.0/8, ::1 (also IPv4-mapped). */
 export function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  const name = host.trim().toLowerCase();
+  if (name === "localhost" || name === "localhost.") return true;
+  if (!ipaddr.isValid(name)) return false;
+  return ipaddr.process(name).range() === "loopback";
 }
