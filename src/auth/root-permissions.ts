@@ -24,6 +24,9 @@ export const MANAGEMENT_PERMISSIONS = [
   "root_keys:revoke",
   "workspaces:read",
   "workspaces:create",
+  "ratelimits:limit",
+  "ratelimits:read",
+  "ratelimits:update",
 ] as const;
 export type ManagementPermission = (typeof MANAGEMENT_PERMISSIONS)[number];
 
@@ -31,7 +34,7 @@ export type ManagementPermission = (typeof MANAGEMENT_PERMISSIONS)[number];
 export const INSTALL_ROOT_PERMISSIONS = ["*"];
 
 /** The first root key of a workspace created through the API: everything inside that workspace only. */
-export const WORKSPACE_ROOT_PERMISSIONS = ["apis:*", "keys:*", "identities:*", "roles:*", "root_keys:*", "workspaces:read"];
+export const WORKSPACE_ROOT_PERMISSIONS = ["apis:*", "keys:*", "identities:*", "roles:*", "root_keys:*", "workspaces:read", "ratelimits:*"];
 
 /** A root key may hand out only what it holds itself: every requested name must be covered. */
 export function uncoveredPermissions(holder: PermissionSet, requested: readonly string[]): string[] {

@@ -23,6 +23,10 @@ export const ConfigSchema = Type.Object(
     usageFlushIntervalMs: Type.Integer({ minimum: 10, default: 5_000 }),
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024 }),
     trustProxy: Type.Boolean({ default: false }),
+    /** redis://… : limiter state and the credit pool are shared by every node using it. */
+    redisUrl: Type.Optional(Type.String({ pattern: "^rediss?://" })),
+    /** Credits leased from the store per write: what a crash can at most leave unspent. */
+    creditBlockSize: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 100 }),
   },
   { additionalProperties: false },
 );
@@ -45,4 +49,6 @@ export const ENV_VARIABLES: Record<string, keyof KeywardConfig> = {
   KEYWARD_USAGE_FLUSH_INTERVAL_MS: "usageFlushIntervalMs",
   KEYWARD_BODY_LIMIT_BYTES: "bodyLimitBytes",
   KEYWARD_TRUST_PROXY: "trustProxy",
+  KEYWARD_REDIS_URL: "redisUrl",
+  KEYWARD_CREDIT_BLOCK_SIZE: "creditBlockSize",
 };

@@ -44,6 +44,7 @@ describe("loadConfig", () => {
       usageFlushIntervalMs: 5_000,
       bodyLimitBytes: 1024 * 1024,
       trustProxy: false,
+      creditBlockSize: 100,
     });
   });
 
@@ -78,6 +79,26 @@ describe("loadConfig", () => {
 
   it("puts every problem in the error message", () => {
     expect(() => loadConfig({ KEYWARD_PORT: "abc", KEYWARD_LOG_LEVEL: "loud" })).toThrow(/invalid configuration:\n {2}- KEYWARD_PORT .*\n {2}- KEYWARD_LOG_LEVEL /);
+  });
+
+  it("never echoes a URL that may hold a password in an error", () => {
+    const error = (() => {
+      try {
+        loadConfig({ KEYWARD_REDIS_URL: "http://admin:hunter2@cache:6379" });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error("expected a ConfigError");
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain("KEYWARD_REDIS_URL");
+    expect(error.message).not.toContain("hunter2");
+  });
+
+  it("reads the Redis URL and the credit block size", () => {
+    const config = loadConfig({ KEYWARD_REDIS_URL: "redis://127.0.0.1:6379/2", KEYWARD_CREDIT_BLOCK_SIZE: "25" });
+    expect(config.redisUrl).toBe("redis://127.0.0.1:6379/2");
+    expect(config.creditBlockSize).toBe(25);
   });
 
   it("checks the key query parameter name", () => {

@@ -7,6 +7,9 @@ import type { TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { ConfigSchema, ENV_VARIABLES, type KeywardConfig } from "./config-schema.js";
 
+/** Settings whose values may carry credentials (URLs with passwords): never echoed in an error. */
+const SECRET_BEARING = new Set(["databaseUrl", "redisUrl"]);
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
@@ -95,7 +98,8 @@ export function loadConfig(
     reported.add(field);
     const schema = FIELDS[field];
     const source = origin.get(field);
-    problems.push(schema && source ? `${source.label} ${expectation(schema)}, got ${JSON.stringify(source.raw)}` : `${field || "(root)"}: ${error.message}`);
+    const shown = SECRET_BEARING.has(field) ? "a value that is not shown (it may hold a password)" : JSON.stringify(source?.raw);
+    problems.push(schema && source ? `${source.label} ${expectation(schema)}, got ${shown}` : `${field || "(root)"}: ${error.message}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -32,6 +32,42 @@ export interface ApiDefaults {
   expiresInSeconds?: number;
 }
 
+/** A named rate limit set on a key or an identity (an identity's limits are shared by all its keys). */
+export interface RateLimitConfig {
+  name: string;
+  limit: number;
+  durationMs: number;
+  /** Applied to every verification; otherwise only when the request names it. */
+  autoApply: boolean;
+}
+
+/** `daily` / `monthly` refill at UTC midnight (monthly: on `day`, clamped to the month's length); a number is an interval in ms. */
+export type RefillInterval = "daily" | "monthly" | number;
+
+export interface CreditRefill {
+  /** Refill sets `remaining` to this amount. */
+  amount: number;
+  interval: RefillInterval;
+  /** Day of the month for a monthly refill (1-31, default 1). */
+  day?: number;
+}
+
+/** Durable credit balance of a key or an identity. Nodes lease blocks from `remaining` (see src/credits). */
+export interface CreditsRecord {
+  ownerId: string;
+  workspaceId: string;
+  /** What the store still holds: leased, unspent credits live in a node's or Redis's pool. */
+  remaining: number;
+  refill: CreditRefill | null;
+  /** Boundary of the last refill (or when credits were set). */
+  refilledAt: Date | null;
+  /** `credits.low` is recorded once when the balance falls to or below this. */
+  lowThreshold: number | null;
+  /** When `credits.low` was last recorded; cleared when the balance rises above the threshold. */
+  lowAt: Date | null;
+  updatedAt: Date;
+}
+
 export interface KeyRecord {
   id: string;
   workspaceId: string;
@@ -57,6 +93,8 @@ export interface KeyRecord {
   verificationCount: number;
   revokedAt: Date | null;
   revokedReason: string | null;
+  ratelimits: RateLimitConfig[];
+  credits: CreditsRecord | null;
 }
 
 export interface IdentityRecord {
@@ -64,6 +102,8 @@ export interface IdentityRecord {
   workspaceId: string;
   externalId: string;
   meta: Meta;
+  ratelimits: RateLimitConfig[];
+  credits: CreditsRecord | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -47,6 +47,8 @@ function verifiable(shape: KeyShape = {}): VerifiableKey {
       verificationCount: 0,
       revokedAt: date(shape.revokedAt),
       revokedReason: shape.revokedAt === undefined || shape.revokedAt === null ? null : "test",
+      ratelimits: [],
+      credits: null,
     },
     api: { id: apiId, workspaceId, kind: shape.kind ?? "customer", name: "acme", prefix: "acme", defaults: {}, createdAt: at, updatedAt: at },
     identity: null,

@@ -2,8 +2,9 @@
 // format+checksum → lookup → workspace/API → revoked → enabled → expired → IP → referrer → permissions
 // → (rate limits → credits: later stages, run by the verify service only after this returns ok).
 import { compilePermissionSet, evaluatePermissionQuery, type PermissionQuery, type PermissionSet } from "./permissions/index.js";
+import { compileLimits, type BucketLimit } from "./limit-plan.js";
 import { compileRestrictions, type CompiledRestrictions } from "./restrictions.js";
-import type { ApiKind, VerifiableKey } from "./records.js";
+import type { ApiKind, CreditsRecord, VerifiableKey } from "./records.js";
 
 export const VERIFICATION_CODES = [
   "VALID",
@@ -32,6 +33,10 @@ export interface VerificationSubject {
   /** Key permissions ∪ role permissions. */
   permissions: PermissionSet;
   restrictions: CompiledRestrictions;
+  /** Rate limits of the key and its identity by name. */
+  limits: ReadonlyMap<string, BucketLimit>;
+  /** Who pays credits: the key when it has credits, else its identity when that has, else nobody. */
+  creditOwner: CreditsRecord | null;
 }
 
 export function compileSubject(source: VerifiableKey): VerificationSubject {
@@ -45,6 +50,8 @@ export function compileSubject(source: VerifiableKey): VerificationSubject {
     enabled: key.enabled,
     permissions: compilePermissionSet([...key.permissions, ...roles.flatMap((role) => role.permissions)]),
     restrictions: compileRestrictions(key.restrictions),
+    limits: compileLimits(key, source.identity),
+    creditOwner: key.credits ?? source.identity?.credits ?? null,
   };
 }
 

@@ -12,6 +12,7 @@ import { apiRoutes } from "./routes/apis.js";
 import { healthRoutes } from "./routes/health.js";
 import { identityRoutes } from "./routes/identities.js";
 import { keyRoutes } from "./routes/keys.js";
+import { rateLimitRoutes } from "./routes/ratelimit.js";
 import { roleRoutes } from "./routes/roles.js";
 import { verifyRoutes } from "./routes/verify.js";
 import { workspaceRoutes } from "./routes/workspaces.js";
@@ -74,7 +75,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } as object }, async () => app.swagger());
 
-  for (const routes of [healthRoutes, apiRoutes, keyRoutes, verifyRoutes, identityRoutes, roleRoutes, workspaceRoutes]) {
+  for (const routes of [healthRoutes, apiRoutes, keyRoutes, verifyRoutes, identityRoutes, roleRoutes, workspaceRoutes, rateLimitRoutes]) {
     await app.register(routes, { ctx });
   }
   return app;

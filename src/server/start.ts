@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import pino from "pino";
 import { isLoopbackHost, type KeywardConfig } from "../config/index.js";
-import { bootstrapInstall, createServiceContext } from "../services/index.js";
+import { bootstrapInstall, closeServiceContext, createServiceContext } from "../services/index.js";
 import { createStore } from "../storage/index.js";
 import { buildApp } from "./app.js";
 
@@ -73,7 +73,7 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
     (closing ??= (async () => {
       ctx.usage.stop();
       await app.close();
-      await ctx.usage.flush();
+      await closeServiceContext(ctx);
       await store.close();
     })());
   return { url, close };

@@ -1,6 +1,6 @@
 // Records → JSON views (camelCase, ISO 8601 times). Never includes a hash or a secret.
-import type { ApiRecord, IdentityRecord, KeyRecord, RoleRecord, Workspace } from "../core/index.js";
-import type { KeyView } from "../services/index.js";
+import type { ApiRecord, CreditsRecord, KeyRecord, RoleRecord, Workspace } from "../core/index.js";
+import type { IdentityView, KeyView } from "../services/index.js";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -8,7 +8,13 @@ export function apiView(api: ApiRecord) {
   return { id: api.id, name: api.name, prefix: api.prefix, defaults: api.defaults, createdAt: api.createdAt.toISOString(), updatedAt: api.updatedAt.toISOString() };
 }
 
-export function keyView({ key, roles }: KeyView) {
+/** `remaining` includes leased credits not yet spent (the pool), so it is what a caller can still use. */
+function creditsView(credits: CreditsRecord | null, remaining: number | null) {
+  if (!credits) return null;
+  return { remaining: remaining ?? credits.remaining, refill: credits.refill, refilledAt: iso(credits.refilledAt), lowThreshold: credits.lowThreshold };
+}
+
+export function keyView({ key, roles, creditsRemaining }: KeyView) {
   return {
     id: key.id,
     apiId: key.apiId,
@@ -28,6 +34,8 @@ export function keyView({ key, roles }: KeyView) {
     verificationCount: key.verificationCount,
     revokedAt: iso(key.revokedAt),
     revokedReason: key.revokedReason,
+    ratelimits: key.ratelimits,
+    credits: creditsView(key.credits, creditsRemaining),
   };
 }
 
@@ -47,11 +55,13 @@ export function workspaceView(workspace: Workspace) {
   return { id: workspace.id, name: workspace.name, createdAt: workspace.createdAt.toISOString() };
 }
 
-export function identityView(identity: IdentityRecord) {
+export function identityView({ identity, creditsRemaining }: IdentityView) {
   return {
     id: identity.id,
     externalId: identity.externalId,
     meta: identity.meta,
+    ratelimits: identity.ratelimits,
+    credits: creditsView(identity.credits, creditsRemaining),
     createdAt: identity.createdAt.toISOString(),
     updatedAt: identity.updatedAt.toISOString(),
   };

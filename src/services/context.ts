@@ -1,6 +1,9 @@
 // What every service needs: the store, the verify machinery, the clock and the random source.
 import { randomBytes } from "node:crypto";
 import type { RandomBytes } from "../core/index.js";
+import { CreditLedger, MemoryCreditPool, type CreditPool } from "../credits/index.js";
+import { createMemoryLimiter } from "../limits/memory/memory-limiter.js";
+import type { Limiter } from "../limits/port.js";
 import { createMetrics, type KeywardMetrics } from "../metrics/index.js";
 import type { Store } from "../storage/port.js";
 import { UsageRecorder, Verifier, VerifyCache, type UsageLogger, type VerifyCacheOptions } from "../verify/index.js";
@@ -10,6 +13,10 @@ export interface ServiceContext {
   cache: VerifyCache;
   usage: UsageRecorder;
   verifier: Verifier;
+  limiter: Limiter;
+  ledger: CreditLedger;
+  /** The credit pool; a private (memory) one is given back to the store on shutdown. */
+  creditPool: CreditPool;
   metrics: KeywardMetrics;
   now: () => Date;
   random: RandomBytes;
@@ -19,6 +26,12 @@ export interface ServiceContextOptions {
   store: Store;
   logger: UsageLogger;
   cache?: Partial<VerifyCacheOptions>;
+  /** Default: an in-memory limiter (one node). */
+  limiter?: Limiter;
+  /** Default: an in-memory pool (one node). */
+  creditPool?: CreditPool;
+  /** Credits leased from the store per write. */
+  creditBlockSize?: number;
   now?: () => Date;
   random?: RandomBytes;
   metrics?: KeywardMetrics;
@@ -29,6 +42,25 @@ export function createServiceContext(options: ServiceContextOptions): ServiceCon
   const metrics = options.metrics ?? createMetrics();
   const cache = new VerifyCache({ maxEntries: 200_000, ttlMs: 60_000, negativeTtlMs: 10_000, ...options.cache });
   const usage = new UsageRecorder(options.store.keys, options.logger, (outcome) => metrics.usageFlushes.inc({ outcome }));
-  const verifier = new Verifier({ keys: options.store.keys, cache, usage, metrics, now: () => now().getTime() });
-  return { store: options.store, cache, usage, verifier, metrics, now, random: options.random ?? randomBytes };
+  const limiter = options.limiter ?? createMemoryLimiter();
+  const creditPool = options.creditPool ?? new MemoryCreditPool();
+  const ledger = new CreditLedger({
+    store: options.store.credits,
+    pool: creditPool,
+    ...(options.creditBlockSize ? { blockSize: options.creditBlockSize } : {}),
+    logger: options.logger,
+  });
+  const verifier = new Verifier({ keys: options.store.keys, cache, usage, limiter, ledger, metrics, now: () => now().getTime() });
+  return { store: options.store, cache, usage, verifier, limiter, ledger, creditPool, metrics, now, random: options.random ?? randomBytes };
+}
+
+/**
+ * Graceful stop of everything the context holds in memory: usage counters are written, leased
+ * credits of a private pool go back to the store, the limiter lets go of its connections.
+ */
+export async function closeServiceContext(ctx: ServiceContext): Promise<void> {
+  ctx.usage.stop();
+  await ctx.usage.flush();
+  if (ctx.creditPool instanceof MemoryCreditPool) await ctx.ledger.returnLeases(ctx.creditPool.drainAll());
+  await ctx.limiter.close();
 }

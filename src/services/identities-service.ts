@@ -1,11 +1,19 @@
-// Identities: the owners of keys, addressed by id or by the provider's own externalId.
+// Identities: the owners of keys, addressed by id or by the provider's own externalId. Their rate
+// limits and credits are shared by all of their keys.
 import { createId, isId, type IdentityRecord, type Meta } from "../core/index.js";
 import { KeywardError } from "../errors/index.js";
 import type { Actor } from "../auth/index.js";
 import { StoreConflictError } from "../storage/port.js";
 import type { ServiceContext } from "./context.js";
+import { creditsRemaining, patchCredits, setCredits, type CreditsInput, type CreditsPatch } from "./credits-service.js";
 import { checkMeta } from "./input-checks.js";
 import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
+import { checkRateLimits, withDefaults, type RateLimitInput } from "./ratelimit-checks.js";
+
+export interface IdentityView {
+  identity: IdentityRecord;
+  creditsRemaining: number | null;
+}
 
 function taken(error: unknown): never {
   if (error instanceof StoreConflictError) {
@@ -16,16 +24,38 @@ function taken(error: unknown): never {
   throw error;
 }
 
-export async function createIdentity(ctx: ServiceContext, actor: Actor, input: { externalId: string; meta?: Meta }): Promise<IdentityRecord> {
+async function toView(ctx: ServiceContext, identity: IdentityRecord): Promise<IdentityView> {
+  return { identity, creditsRemaining: await creditsRemaining(ctx, identity.credits) };
+}
+
+export async function createIdentity(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: { externalId: string; meta?: Meta; ratelimits?: RateLimitInput[]; credits?: CreditsInput | null },
+): Promise<IdentityView> {
   checkMeta(input.meta, "/body/meta");
+  checkRateLimits(input.ratelimits, "/body/ratelimits");
   const now = ctx.now();
-  return ctx.store.identities
-    .create({ id: createId("id", now, ctx.random), workspaceId: actor.workspaceId, externalId: input.externalId, meta: input.meta ?? {}, now })
-    .catch(taken);
+  const identity = await ctx.store.transaction(async (store) => {
+    const created = await store.identities
+      .create({
+        id: createId("id", now, ctx.random),
+        workspaceId: actor.workspaceId,
+        externalId: input.externalId,
+        meta: input.meta ?? {},
+        ratelimits: withDefaults(input.ratelimits) ?? [],
+        now,
+      })
+      .catch(taken);
+    if (!input.credits) return created;
+    await setCredits(ctx, store, actor.workspaceId, created.id, input.credits);
+    return (await store.identities.get(actor.workspaceId, created.id)) ?? created;
+  });
+  return toView(ctx, identity);
 }
 
 /** `ref` is an `id_…` id, else an externalId. */
-export async function getIdentity(ctx: ServiceContext, actor: Actor, ref: string): Promise<IdentityRecord> {
+export async function findIdentity(ctx: ServiceContext, actor: Actor, ref: string): Promise<IdentityRecord> {
   const identity =
     (isId("id", ref) ? await ctx.store.identities.get(actor.workspaceId, ref) : null) ??
     (await ctx.store.identities.getByExternalId(actor.workspaceId, ref));
@@ -33,26 +63,41 @@ export async function getIdentity(ctx: ServiceContext, actor: Actor, ref: string
   return identity;
 }
 
+export async function getIdentity(ctx: ServiceContext, actor: Actor, ref: string): Promise<IdentityView> {
+  return toView(ctx, await findIdentity(ctx, actor, ref));
+}
+
 export async function listIdentities(ctx: ServiceContext, actor: Actor, query: PageQuery) {
-  return mapPage(await ctx.store.identities.list(actor.workspaceId, toPageRequest(query)), (identity) => identity);
+  const page = await ctx.store.identities.list(actor.workspaceId, toPageRequest(query));
+  const views = await Promise.all(page.items.map((identity) => toView(ctx, identity)));
+  return mapPage({ items: views, nextCursor: page.nextCursor }, (view) => view);
 }
 
 export async function updateIdentity(
   ctx: ServiceContext,
   actor: Actor,
   ref: string,
-  patch: { externalId?: string; meta?: Meta },
-): Promise<IdentityRecord> {
+  patch: { externalId?: string; meta?: Meta; ratelimits?: RateLimitInput[]; credits?: CreditsPatch | null },
+): Promise<IdentityView> {
   checkMeta(patch.meta, "/body/meta");
-  const identity = await getIdentity(ctx, actor, ref);
-  const updated = await ctx.store.identities.update(actor.workspaceId, identity.id, patch, ctx.now()).catch(taken);
+  checkRateLimits(patch.ratelimits, "/body/ratelimits");
+  const identity = await findIdentity(ctx, actor, ref);
+  const updated = await ctx.store.transaction(async (store) => {
+    if (patch.credits !== undefined) await patchCredits(ctx, store, actor.workspaceId, identity.id, patch.credits);
+    const { credits: _credits, ratelimits, ...fields } = patch;
+    return store.identities
+      .update(actor.workspaceId, identity.id, { ...fields, ...(ratelimits !== undefined ? { ratelimits: withDefaults(ratelimits)! } : {}) }, ctx.now())
+      .catch(taken);
+  });
   if (!updated) throw new KeywardError("IDENTITY_NOT_FOUND", `No identity ${ref} in this workspace.`);
+  // Every cached key of the identity carries its limits and credits.
   ctx.cache.invalidateWorkspace(actor.workspaceId);
-  return updated;
+  return toView(ctx, updated);
 }
 
 export async function deleteIdentity(ctx: ServiceContext, actor: Actor, ref: string): Promise<void> {
-  const identity = await getIdentity(ctx, actor, ref);
+  const identity = await findIdentity(ctx, actor, ref);
+  await ctx.ledger.reclaim(identity.id);
   await ctx.store.identities.delete(actor.workspaceId, identity.id);
   ctx.cache.invalidateWorkspace(actor.workspaceId);
 }

@@ -7,3 +7,5 @@ export * from "./root-keys-service.js";
 export * from "./workspaces-service.js";
 export * from "./identities-service.js";
 export * from "./roles-service.js";
+export * from "./credits-service.js";
+export * from "./ratelimit-service.js";

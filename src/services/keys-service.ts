@@ -16,11 +16,15 @@ import type { ServiceContext } from "./context.js";
 import { resolveIdentity } from "./identity-refs.js";
 import { checkMeta, checkPermissionNames, checkRestrictions, parseExpiry } from "./input-checks.js";
 import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
+import { creditsRemaining, patchCredits, setCredits, type CreditsInput, type CreditsPatch } from "./credits-service.js";
+import { checkRateLimits, withDefaults, type RateLimitInput } from "./ratelimit-checks.js";
 import { resolveRoles, rolesById } from "./role-refs.js";
 
 export interface KeyView {
   key: KeyRecord;
   roles: RoleRecord[];
+  /** Store balance plus the pool's, when the key has credits. */
+  creditsRemaining: number | null;
 }
 
 export interface CreateKeyInput {
@@ -35,6 +39,8 @@ export interface CreateKeyInput {
   expiresAt?: string | null;
   restrictions?: Restrictions;
   meta?: Meta;
+  ratelimits?: RateLimitInput[];
+  credits?: CreditsInput | null;
 }
 
 export async function createKey(ctx: ServiceContext, actor: Actor, input: CreateKeyInput): Promise<KeyView & { secret: string }> {
@@ -43,6 +49,7 @@ export async function createKey(ctx: ServiceContext, actor: Actor, input: Create
   checkPermissionNames(input.permissions, "/body/permissions");
   checkRestrictions(input.restrictions, "/body/restrictions");
   checkMeta(input.meta, "/body/meta");
+  checkRateLimits(input.ratelimits, "/body/ratelimits");
   let expiresAt = parseExpiry(input.expiresAt, now, "/body/expiresAt") ?? null;
   if (input.expiresAt === undefined && api.defaults.expiresInSeconds) {
     expiresAt = new Date(now.getTime() + api.defaults.expiresInSeconds * 1000);
@@ -67,11 +74,18 @@ export async function createKey(ctx: ServiceContext, actor: Actor, input: Create
       expiresAt,
       restrictions: input.restrictions ?? {},
       meta: input.meta ?? {},
+      ratelimits: withDefaults(input.ratelimits) ?? [],
       now,
     });
+    if (input.credits) await setCredits(ctx, store, actor.workspaceId, key.id, input.credits);
     ctx.cache.delete(generated.hash);
-    return { key, roles, secret: generated.key };
+    const created = input.credits ? ((await store.keys.get(actor.workspaceId, key.id)) ?? key) : key;
+    return { key: created, roles, secret: generated.key, creditsRemaining: created.credits?.remaining ?? null };
   });
+}
+
+async function toView(ctx: ServiceContext, key: KeyRecord, roles: ReadonlyMap<string, RoleRecord>): Promise<KeyView> {
+  return { key, roles: key.roleIds.map((id) => roles.get(id)!).filter(Boolean), creditsRemaining: await creditsRemaining(ctx, key.credits) };
 }
 
 /** A customer key of the caller's workspace; root keys and other workspaces' keys are not found. */
@@ -84,8 +98,7 @@ export async function getKeyRecord(ctx: ServiceContext, actor: Actor, keyId: str
 
 export async function getKey(ctx: ServiceContext, actor: Actor, keyId: string): Promise<KeyView> {
   const key = await getKeyRecord(ctx, actor, keyId);
-  const roles = await rolesById(ctx.store, actor.workspaceId, key.roleIds);
-  return { key, roles: key.roleIds.map((id) => roles.get(id)!).filter(Boolean) };
+  return toView(ctx, key, await rolesById(ctx.store, actor.workspaceId, key.roleIds));
 }
 
 export async function listKeys(ctx: ServiceContext, actor: Actor, query: PageQuery & { apiId?: string; identityId?: string }) {
@@ -96,7 +109,8 @@ export async function listKeys(ctx: ServiceContext, actor: Actor, query: PageQue
     toPageRequest(query),
   );
   const roles = await rolesById(ctx.store, actor.workspaceId, page.items.flatMap((key) => key.roleIds));
-  return mapPage(page, (key): KeyView => ({ key, roles: key.roleIds.map((id) => roles.get(id)!).filter(Boolean) }));
+  const views = await Promise.all(page.items.map((key) => toView(ctx, key, roles)));
+  return mapPage({ items: views, nextCursor: page.nextCursor }, (view) => view);
 }
 
 export interface UpdateKeyInput {
@@ -109,6 +123,8 @@ export interface UpdateKeyInput {
   expiresAt?: string | null;
   restrictions?: Restrictions;
   meta?: Meta;
+  ratelimits?: RateLimitInput[];
+  credits?: CreditsPatch | null;
 }
 
 export async function updateKey(ctx: ServiceContext, actor: Actor, keyId: string, input: UpdateKeyInput): Promise<KeyView> {
@@ -117,6 +133,7 @@ export async function updateKey(ctx: ServiceContext, actor: Actor, keyId: string
   checkPermissionNames(input.permissions, "/body/permissions");
   checkRestrictions(input.restrictions, "/body/restrictions");
   checkMeta(input.meta, "/body/meta");
+  checkRateLimits(input.ratelimits, "/body/ratelimits");
   const expiresAt = parseExpiry(input.expiresAt, now, "/body/expiresAt");
   const view = await ctx.store.transaction(async (store) => {
     const patch: KeyPatch = {};
@@ -126,6 +143,7 @@ export async function updateKey(ctx: ServiceContext, actor: Actor, keyId: string
     if (expiresAt !== undefined) patch.expiresAt = expiresAt;
     if (input.restrictions !== undefined) patch.restrictions = input.restrictions;
     if (input.meta !== undefined) patch.meta = input.meta;
+    if (input.ratelimits !== undefined) patch.ratelimits = withDefaults(input.ratelimits)!;
     let roles: RoleRecord[] | undefined;
     if (input.roles !== undefined) {
       roles = await resolveRoles(store, actor.workspaceId, input.roles, "/body/roles");
@@ -135,10 +153,11 @@ export async function updateKey(ctx: ServiceContext, actor: Actor, keyId: string
     else if (input.identityId !== undefined || input.externalId !== undefined) {
       patch.identityId = (await resolveIdentity(store, actor.workspaceId, input, now, ctx.random))?.id ?? null;
     }
+    if (input.credits !== undefined) await patchCredits(ctx, store, actor.workspaceId, keyId, input.credits);
     const key = await store.keys.update(actor.workspaceId, keyId, patch, now);
     if (!key) throw new KeywardError("KEY_NOT_FOUND", `No key ${keyId} in this workspace.`);
     const byId = roles ? new Map(roles.map((role) => [role.id, role])) : await rolesById(store, actor.workspaceId, key.roleIds);
-    return { key, roles: key.roleIds.map((id) => byId.get(id)!).filter(Boolean) };
+    return toView(ctx, key, byId);
   });
   ctx.cache.invalidateKey(keyId);
   return view;
@@ -149,6 +168,5 @@ export async function revokeKey(ctx: ServiceContext, actor: Actor, keyId: string
   const key = await ctx.store.keys.revoke(actor.workspaceId, keyId, reason, ctx.now());
   if (!key) throw new KeywardError("KEY_NOT_FOUND", `No key ${keyId} in this workspace.`);
   ctx.cache.invalidateKey(keyId);
-  const roles = await rolesById(ctx.store, actor.workspaceId, key.roleIds);
-  return { key, roles: key.roleIds.map((id) => roles.get(id)!).filter(Boolean) };
+  return toView(ctx, key, await rolesById(ctx.store, actor.workspaceId, key.roleIds));
 }

@@ -2,6 +2,9 @@
 // pass one contract suite (test/storage/). Workspace scoping is part of every signature: a record of
 // another workspace is simply not found.
 import type {
+  CreditRefill,
+  CreditsRecord,
+  RateLimitConfig,
   ApiDefaults,
   ApiKind,
   ApiRecord,
@@ -79,6 +82,8 @@ export interface NewKey {
   expiresAt: Date | null;
   restrictions: Restrictions;
   meta: Meta;
+  /** Default []. */
+  ratelimits?: RateLimitConfig[];
   now: Date;
 }
 
@@ -91,6 +96,7 @@ export interface KeyPatch {
   expiresAt?: Date | null;
   restrictions?: Restrictions;
   meta?: Meta;
+  ratelimits?: RateLimitConfig[];
 }
 
 export interface KeyFilter {
@@ -127,6 +133,8 @@ export interface NewIdentity {
   workspaceId: string;
   externalId: string;
   meta: Meta;
+  /** Default []. */
+  ratelimits?: RateLimitConfig[];
   now: Date;
 }
 
@@ -137,8 +145,13 @@ export interface IdentityStore {
   getByExternalId(workspaceId: string, externalId: string): Promise<IdentityRecord | null>;
   list(workspaceId: string, page: PageRequest): Promise<Page<IdentityRecord>>;
   /** Throws StoreConflictError("externalId") on a taken externalId. */
-  update(workspaceId: string, identityId: string, patch: { externalId?: string; meta?: Meta }, now: Date): Promise<IdentityRecord | null>;
-  /** Keys of the identity keep existing with identityId = null. */
+  update(
+    workspaceId: string,
+    identityId: string,
+    patch: { externalId?: string; meta?: Meta; ratelimits?: RateLimitConfig[] },
+    now: Date,
+  ): Promise<IdentityRecord | null>;
+  /** Keys of the identity keep existing with identityId = null; the identity's credits row goes too. */
   delete(workspaceId: string, identityId: string): Promise<boolean>;
 }
 
@@ -168,6 +181,68 @@ export interface RoleStore {
   delete(workspaceId: string, roleId: string): Promise<boolean>;
 }
 
+export interface CreditsConfig {
+  workspaceId: string;
+  /** A key id or an identity id. */
+  ownerId: string;
+  remaining: number;
+  refill: CreditRefill | null;
+  lowThreshold: number | null;
+  now: Date;
+}
+
+/**
+ * Durable credit balances, one row per owner (key or identity). Every change is one guarded atomic
+ * statement, so concurrent nodes can never take the same credits twice.
+ */
+export interface CreditStore {
+  get(workspaceId: string, ownerId: string): Promise<CreditsRecord | null>;
+  /** Creates or replaces the owner's credits; sets refilledAt = now and clears lowAt. */
+  set(config: CreditsConfig): Promise<CreditsRecord>;
+  /** Changes refill and/or lowThreshold only. Null when the owner has no credits. */
+  configure(
+    workspaceId: string,
+    ownerId: string,
+    patch: { refill?: CreditRefill | null; lowThreshold?: number | null },
+    now: Date,
+  ): Promise<CreditsRecord | null>;
+  /** Removes the owner's credits (unlimited again). False when there were none. */
+  remove(workspaceId: string, ownerId: string): Promise<boolean>;
+  /** Adds `delta` (negative subtracts; never below 0); clears lowAt when the result exceeds lowThreshold. */
+  adjust(workspaceId: string, ownerId: string, delta: number, now: Date): Promise<CreditsRecord | null>;
+  /** Atomically takes min(want, remaining) and returns what was taken (0 when none or no row). */
+  lease(ownerId: string, want: number): Promise<{ granted: number; remaining: number }>;
+  /** Returns unspent leased credits. */
+  giveBack(ownerId: string, amount: number): Promise<void>;
+  /**
+   * Sets remaining = amount and refilledAt = boundary only if refilledAt is null or before boundary.
+   * True when this call refilled (exactly one of several racing nodes gets true).
+   */
+  refill(ownerId: string, amount: number, boundary: Date): Promise<boolean>;
+  /** Records lowAt = at only if it is null. True when this call recorded it. */
+  markLow(ownerId: string, at: Date): Promise<boolean>;
+}
+
+/** Per-identifier overrides of the standalone limiter (`POST /v1/ratelimit`). */
+export interface RateLimitOverride {
+  workspaceId: string;
+  namespace: string;
+  identifier: string;
+  limit: number;
+  durationMs: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface RateLimitOverrideStore {
+  /** Creates or replaces. */
+  put(override: { workspaceId: string; namespace: string; identifier: string; limit: number; durationMs: number; now: Date }): Promise<RateLimitOverride>;
+  get(workspaceId: string, namespace: string, identifier: string): Promise<RateLimitOverride | null>;
+  /** Paged by identifier ascending; `after` is an identifier. */
+  list(workspaceId: string, namespace: string, page: PageRequest): Promise<Page<RateLimitOverride>>;
+  delete(workspaceId: string, namespace: string, identifier: string): Promise<boolean>;
+}
+
 export interface WorkspaceStore {
   create(workspace: { id: string; name: string; now: Date }): Promise<Workspace>;
   get(workspaceId: string): Promise<Workspace | null>;
@@ -194,6 +269,8 @@ export interface Store {
   readonly identities: IdentityStore;
   readonly roles: RoleStore;
   readonly permissions: PermissionStore;
+  readonly credits: CreditStore;
+  readonly rateLimitOverrides: RateLimitOverrideStore;
   /** Runs `work` in one database transaction; the store it receives writes inside it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

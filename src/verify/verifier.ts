@@ -5,10 +5,14 @@ import {
   decideVerification,
   hashKey,
   parseKey,
+  planLimits,
+  type RequestedLimit,
   type VerificationCode,
   type VerificationRequest,
   type VerificationSubject,
 } from "../core/index.js";
+import type { CreditLedger } from "../credits/index.js";
+import type { LimitResult, Limiter } from "../limits/port.js";
 import type { KeywardMetrics } from "../metrics/index.js";
 import type { KeyStore } from "../storage/port.js";
 import type { UsageRecorder } from "./usage-recorder.js";
@@ -18,12 +22,27 @@ export interface VerifyOutcome {
   code: VerificationCode;
   /** The key's compiled record when the key was found in the caller's scope, else null. */
   subject: VerificationSubject | null;
+  /** Every rate limit applied, with what is left (empty when the checks before them failed). */
+  ratelimits: LimitResult[];
+  /** The paying owner's balance after this call, when the key or its identity has credits. */
+  credits: { remaining: number } | null;
 }
+
+/** What a verification asks beyond the checks: named rate limits and the cost in credits (default 1). */
+export interface VerifyExtras {
+  ratelimits?: RequestedLimit[];
+  cost?: number;
+}
+
+const NO_LIMITS: LimitResult[] = [];
+const NO_EXTRAS: VerifyExtras = {};
 
 export interface VerifierDeps {
   keys: Pick<KeyStore, "findForVerification">;
   cache: VerifyCache;
   usage: UsageRecorder;
+  limiter: Limiter;
+  ledger: CreditLedger;
   metrics: KeywardMetrics;
   now: () => number;
 }
@@ -34,9 +53,9 @@ export class Verifier {
 
   constructor(private readonly deps: VerifierDeps) {}
 
-  async verify(key: string, request: VerificationRequest): Promise<VerifyOutcome> {
+  async verify(key: string, request: VerificationRequest, extras: VerifyExtras = NO_EXTRAS): Promise<VerifyOutcome> {
     const { cache, metrics } = this.deps;
-    if (!parseKey(key).ok) return this.count({ code: "MALFORMED", subject: null });
+    if (!parseKey(key).ok) return this.refuse("MALFORMED", null);
     const hash = hashKey(key);
     let now = this.deps.now();
     let subject: VerificationSubject | null;
@@ -50,11 +69,33 @@ export class Verifier {
       now = this.deps.now();
     }
     const decision = decideVerification(subject, request, now);
-    if (decision.ok) {
-      this.deps.usage.record(decision.subject.source.key.id, new Date(now));
-      return this.count({ code: "VALID", subject: decision.subject });
+    if (!decision.ok) return this.refuse(decision.code, decision.subject);
+    return this.applyLimitsAndCredits(decision.subject, extras, now);
+  }
+
+  /** The last stages: rate limits (all-or-nothing), then credits, taken only when everything passed. */
+  private async applyLimitsAndCredits(subject: VerificationSubject, extras: VerifyExtras, now: number): Promise<VerifyOutcome> {
+    const planned = planLimits(subject.source.key.id, subject.limits, extras.ratelimits);
+    let ratelimits = NO_LIMITS;
+    if (planned.length > 0) {
+      const outcome = await this.deps.limiter.check(planned, now);
+      ratelimits = outcome.results;
+      if (!outcome.allowed) return this.count({ code: "RATE_LIMITED", subject, ratelimits, credits: null });
     }
-    return this.count({ code: decision.code, subject: decision.subject });
+    let credits: VerifyOutcome["credits"] = null;
+    const owner = subject.creditOwner;
+    if (owner) {
+      const cost = extras.cost ?? 1;
+      const spent = cost > 0 ? await this.deps.ledger.spend(owner, cost, now) : { ok: true, remaining: await this.deps.ledger.remaining(owner) };
+      credits = { remaining: spent.remaining };
+      if (!spent.ok) return this.count({ code: "USAGE_EXCEEDED", subject, ratelimits, credits });
+    }
+    this.deps.usage.record(subject.source.key.id, new Date(now));
+    return this.count({ code: "VALID", subject, ratelimits, credits });
+  }
+
+  private refuse(code: Exclude<VerificationCode, "VALID">, subject: VerificationSubject | null): VerifyOutcome {
+    return this.count({ code, subject, ratelimits: NO_LIMITS, credits: null });
   }
 
   private count(outcome: VerifyOutcome): VerifyOutcome {

@@ -88,6 +88,12 @@ export function fixtures(h: Harness, rootKey: string = h.rootKey) {
     role: (body: Record<string, unknown> = {}) => create("/v1/roles", { name: `role-${unique()}`, permissions: ["docs:read"], ...body }),
     /** A root key of this workspace; `key` is its secret. */
     rootKey: (permissions: string[], name = `root ${unique()}`) => create("/v1/root-keys", { name, permissions }),
+    /** A rate limit override of the standalone limiter. */
+    override: async (body: Record<string, unknown> = {}) => {
+      const reply = await call(h, "PUT", "/v1/ratelimit/overrides", { namespace: "login", identifier: `user-${unique()}`, limit: 3, durationMs: 60_000, ...body }, rootKey);
+      expectStatus(reply, 200);
+      return reply.json as { namespace: string; identifier: string; limit: number; durationMs: number };
+    },
     revoke: (keyId: string) => create(`/v1/keys/${keyId}/revoke`, { reason: "test" }, 200),
     revokeRootKey: (id: string) => create(`/v1/root-keys/${id}/revoke`, { reason: "test" }, 200),
     verify: async (body: Record<string, unknown>, verifier: string = rootKey) => {
@@ -117,9 +123,12 @@ export async function listAll(h: Harness, url: string, rootKey: string = h.rootK
 
 /** Everything the management API shows of a workspace, plus the number of workspaces. */
 export async function snapshot(h: Harness, rootKey: string = h.rootKey) {
+  const current = (await call(h, "GET", "/v1/workspaces/current", undefined, rootKey)).json;
+  const overrides = async (namespace: string) => (await h.ctx.store.rateLimitOverrides.list(current.id, namespace, { limit: 100 })).items;
   return {
     workspaces: await h.ctx.store.workspaces.count(),
-    current: (await call(h, "GET", "/v1/workspaces/current", undefined, rootKey)).json,
+    current,
+    overrides: [...(await overrides("matrix")), ...(await overrides("login"))],
     apis: await listAll(h, "/v1/apis", rootKey),
     keys: await listAll(h, "/v1/keys", rootKey),
     identities: await listAll(h, "/v1/identities", rootKey),

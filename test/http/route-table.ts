@@ -22,7 +22,7 @@ export type Foreign =
   | { verify: "NOT_FOUND" };
 
 export interface RouteCase {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** The route as Fastify registers it. */
   route: string;
   label?: string;
@@ -105,6 +105,19 @@ export const ROUTES: RouteCase[] = [
     prepare: async () => ({ url: "/v1/workspaces", body: { name: "matrix workspace" } }) },
   { method: "GET", route: "/v1/workspaces/current", permission: "workspaces:read", success: 200, foreign: { own: 200 },
     prepare: async () => ({ url: "/v1/workspaces/current" }) },
+
+  // Standalone limiter
+  { method: "POST", route: "/v1/ratelimit", permission: "ratelimits:limit", success: 200, foreign: { own: 200 },
+    prepare: async () => ({ url: "/v1/ratelimit", body: { namespace: "matrix", identifier: "user-1", limit: 100, durationMs: 60_000 } }) },
+  { method: "PUT", route: "/v1/ratelimit/overrides", permission: "ratelimits:update", success: 200, foreign: { own: 200 },
+    prepare: async () => ({ url: "/v1/ratelimit/overrides", body: { namespace: "matrix", identifier: "user-2", limit: 5, durationMs: 60_000 } }) },
+  { method: "GET", route: "/v1/ratelimit/overrides", permission: "ratelimits:read", success: 200, foreign: { own: 200 },
+    prepare: async (f) => ({ url: `/v1/ratelimit/overrides?namespace=${(await f.override()).namespace}` }) },
+  { method: "DELETE", route: "/v1/ratelimit/overrides", permission: "ratelimits:update", success: 200, foreign: { notFound: "OVERRIDE_NOT_FOUND" },
+    prepare: async (f) => {
+      const override = await f.override();
+      return { url: `/v1/ratelimit/overrides?namespace=${override.namespace}&identifier=${override.identifier}` };
+    } },
 ];
 
 /** Routes that answer without a root key, on purpose. Everything else must be in ROUTES. */

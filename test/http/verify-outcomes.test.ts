@@ -38,6 +38,8 @@ describe("VALID", () => {
       permissions: expect.arrayContaining(["docs:read", "billing:read"]),
       roles: [role.name],
       expiresAt,
+      ratelimits: [],
+      credits: null,
     });
     expect(result.permissions).toHaveLength(2);
   });

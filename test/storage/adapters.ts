@@ -1,11 +1,15 @@
 // The adapters the storage contract runs against: SQLite always, PostgreSQL when a test server is named.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { createPostgresStore, createSqliteStore, type Store, type StoreCapabilities } from "../../src/storage/index.js";
+import type { DialectProfile } from "../../src/storage/kysely/index.js";
+import { postgresProfile } from "../../src/storage/postgres/index.js";
+import { sqliteProfile } from "../../src/storage/sqlite/index.js";
 
 /** One database of a test run: open as many stores on it as needed, then remove it. */
 export interface TestDatabase {
@@ -13,7 +17,16 @@ export interface TestDatabase {
   open(): Promise<Store>;
   /** Rows in kysely's migration table: how many migrations the database has recorded. */
   migrationCount(): Promise<number>;
+  /** A bare kysely handle on this database, no migrations run: for building an older schema by hand. */
+  connect(): Promise<RawDatabase>;
   cleanup(): Promise<void>;
+}
+
+export interface RawDatabase {
+  db: Kysely<any>;
+  profile: DialectProfile;
+  /** Where kysely's migration table lives (PostgreSQL: the run's schema). */
+  migrationTableSchema?: string;
 }
 
 export interface StoreAdapter {
@@ -36,6 +49,10 @@ function sqliteDatabase(): TestDatabase {
       } finally {
         db.close();
       }
+    },
+    async connect() {
+      mkdirSync(dirname(filename), { recursive: true });
+      return { db: new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(filename) }) }), profile: sqliteProfile };
     },
     async cleanup() {
       rmSync(dir, { recursive: true, force: true });
@@ -61,6 +78,11 @@ function postgresDatabase(connectionString: string): TestDatabase {
     async migrationCount() {
       const rows = await runSql<{ n: string }>(connectionString, `select count(*) as n from "${schema}".kysely_migration`);
       return Number(rows[0]?.n);
+    },
+    async connect() {
+      await runSql(connectionString, `create schema if not exists "${schema}"`);
+      const pool = new pg.Pool({ connectionString, max: 2, options: `-c search_path=${schema}` });
+      return { db: new Kysely<any>({ dialect: new PostgresDialect({ pool }) }), profile: postgresProfile, migrationTableSchema: schema };
     },
     async cleanup() {
       await runSql(connectionString, `drop schema if exists "${schema}" cascade`);

@@ -3,9 +3,13 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import type { Store } from "../../src/storage/index.js";
 import { storeAdapters, type TestDatabase } from "./adapters.js";
+import { creditLeaseContract } from "./contract/credit-leases.js";
+import { creditReadContract } from "./contract/credit-reads.js";
+import { creditContract } from "./contract/credits.js";
 import { identityContract } from "./contract/identities.js";
 import { keyContract } from "./contract/keys.js";
 import { lifecycleContract } from "./contract/lifecycle.js";
+import { rateLimitOverrideContract } from "./contract/ratelimit-overrides.js";
 import { roleAndPermissionContract } from "./contract/roles-permissions.js";
 import { transactionContract } from "./contract/transactions.js";
 import { verificationAndUsageContract } from "./contract/verification-usage.js";
@@ -37,6 +41,10 @@ describe.each(storeAdapters())("storage contract: $name", (adapter) => {
   describe("verification and usage", () => verificationAndUsageContract(context));
   describe("identities", () => identityContract(context));
   describe("roles and permissions", () => roleAndPermissionContract(context));
+  describe("credits", () => creditContract(context));
+  describe("credits on reads", () => creditReadContract(context));
+  describe("credit leases", () => creditLeaseContract(context));
+  describe("rate limit overrides", () => rateLimitOverrideContract(context));
   describe("transactions", () => transactionContract(context));
   describe("lifecycle", () => lifecycleContract(context));
 });

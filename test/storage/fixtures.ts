@@ -1,7 +1,7 @@
 // Builders for the storage contract: fresh workspaces per test, so tests share one database without seeing each other.
 import { randomBytes } from "node:crypto";
 import { createId, generateKey, type ApiRecord, type IdType, type Workspace } from "../../src/core/index.js";
-import type { NewIdentity, NewKey, NewRole, Store } from "../../src/storage/index.js";
+import type { CreditsConfig, NewIdentity, NewKey, NewRole, Store } from "../../src/storage/index.js";
 import type { StoreAdapter, TestDatabase } from "./adapters.js";
 
 /** A fixed instant with a non-zero millisecond part, to catch any loss of precision. */
@@ -71,6 +71,26 @@ export function newRole(tenant: Tenant, overrides: Partial<NewRole> = {}): NewRo
     now: T0,
     ...overrides,
   };
+}
+
+/** Credits for a key or identity of the tenant: 100 left, no refill, no threshold, set at T0. */
+export function newCredits(tenant: Tenant, ownerId: string, overrides: Partial<CreditsConfig> = {}): CreditsConfig {
+  return { workspaceId: tenant.workspace.id, ownerId, remaining: 100, refill: null, lowThreshold: null, now: T0, ...overrides };
+}
+
+/**
+ * Stores standing in for the nodes of a cluster: the run's store plus stores of their own on the same
+ * database where the adapter is shared across processes, else the run's store alone.
+ */
+export async function openNodes(context: ContractContext, count: number): Promise<{ nodes: Store[]; close(): Promise<void> }> {
+  const extra: Store[] = [];
+  if (context.adapter.capabilities.sharedAcrossProcesses) {
+    for (let i = 1; i < count; i += 1) extra.push(await context.database().open());
+  }
+  async function close(): Promise<void> {
+    await Promise.all(extra.map((store) => store.close()));
+  }
+  return { nodes: [context.store(), ...extra], close };
 }
 
 /** Walks every page of a listing, checking each page respects the limit. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "../../src/server/app.js";
-import { bootstrapInstall, createServiceContext, type ServiceContext } from "../../src/services/index.js";
+import { bootstrapInstall, closeServiceContext, createServiceContext, type ServiceContext } from "../../src/services/index.js";
 import { createStore } from "../../src/storage/index.js";
 
 export interface Harness {
@@ -14,7 +14,8 @@ export interface Harness {
   dir: string;
   databaseFile: string;
   /** Moves the clock used by services and verification. */
-  setNow(date: Date): void;
+  /** null returns to the real clock. */
+  setNow(date: Date | null): void;
   close(): Promise<void>;
   /** inject() with the given root key (default: the install root key) and a JSON body. */
   call(method: string, url: string, body?: unknown, rootKey?: string | null): Promise<{ status: number; json: any; headers: Record<string, unknown> }>;
@@ -41,7 +42,7 @@ export async function createHarness(options: { logger?: object | false } = {}): 
     },
     async close() {
       await app.close();
-      await ctx.usage.flush();
+      await closeServiceContext(ctx);
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

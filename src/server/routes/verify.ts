@@ -34,22 +34,22 @@ export async function verifyRoutes(app: App, { ctx }: RouteOptions) {
       },
     },
     async (request) => {
-      const { key, apiId, permissions, ip, origin } = request.body;
+      const { key, apiId, permissions, ip, origin, ratelimits, cost } = request.body;
       const outcome = await ctx.verifier.verify(key, {
         workspaceId: actorOf(request).workspaceId,
         ...(apiId !== undefined ? { apiId } : {}),
         ...(permissions !== undefined ? { permissionQuery: parseQuery(permissions) } : {}),
         ...(ip !== undefined ? { ip } : {}),
         ...(origin !== undefined ? { origin } : {}),
-      });
-      return verifyAnswer(outcome);
+      }, { ...(ratelimits ? { ratelimits } : {}), ...(cost !== undefined ? { cost } : {}) });
+      return verifyAnswer(outcome, ctx.now().getTime());
     },
   );
 }
 
-export function verifyAnswer({ code, subject }: VerifyOutcome) {
+export function verifyAnswer({ code, subject, ratelimits, credits }: VerifyOutcome, now = Date.now()) {
   if (!subject) {
-    return { valid: false, code, keyId: null, apiId: null, name: null, environment: null, identity: null, meta: null, permissions: [], roles: [], expiresAt: null };
+    return { valid: false, code, keyId: null, apiId: null, name: null, environment: null, identity: null, meta: null, permissions: [], roles: [], expiresAt: null, ratelimits: [], credits: null };
   }
   const { key, identity, roles } = subject.source;
   return {
@@ -64,5 +64,7 @@ export function verifyAnswer({ code, subject }: VerifyOutcome) {
     permissions: subject.permissions.names as string[],
     roles: roles.map((role) => role.name),
     expiresAt: key.expiresAt ? key.expiresAt.toISOString() : null,
+    ratelimits: ratelimits.map((limit) => ({ name: limit.name, limit: limit.limit, remaining: limit.remaining, reset: now + limit.resetMs })),
+    credits,
   };
 }

@@ -1,15 +1,32 @@
 // Schemas of /v1/identities and /v1/roles.
 import { Type } from "@sinclair/typebox";
 import { DateTime, ExternalId, Meta, Name, PermissionList } from "./common.js";
+import { CreditsInput, CreditsPatch, CreditsView, RateLimitConfig, RateLimitList } from "./limits.js";
 
 
 export const Identity = Type.Object(
-  { id: Type.String(), externalId: Type.String(), meta: Meta, createdAt: DateTime, updatedAt: DateTime },
+  {
+    id: Type.String(),
+    externalId: Type.String(),
+    meta: Meta,
+    ratelimits: Type.Array(Type.Required(RateLimitConfig)),
+    credits: CreditsView,
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
   { $id: "Identity" },
 );
-export const CreateIdentityBody = Type.Object({ externalId: ExternalId, meta: Type.Optional(Meta) }, { additionalProperties: false });
+export const CreateIdentityBody = Type.Object(
+  {
+    externalId: ExternalId,
+    meta: Type.Optional(Meta),
+    ratelimits: Type.Optional(RateLimitList),
+    credits: Type.Optional(Type.Union([CreditsInput, Type.Null()], { description: "Credits shared by all keys of the identity" })),
+  },
+  { additionalProperties: false },
+);
 export const UpdateIdentityBody = Type.Object(
-  { externalId: Type.Optional(ExternalId), meta: Type.Optional(Meta) },
+  { externalId: Type.Optional(ExternalId), meta: Type.Optional(Meta), ratelimits: Type.Optional(RateLimitList), credits: Type.Optional(CreditsPatch) },
   { additionalProperties: false, minProperties: 1 },
 );
 export const IdentityRefParam = Type.Object(

@@ -2,6 +2,7 @@
 import { Type } from "@sinclair/typebox";
 import { MAX_KEY_LENGTH, QUERY_LIMITS, VERIFICATION_CODES } from "../../core/index.js";
 import { DateTime, ExternalId, Meta, Name, NullableDateTime, PermissionList } from "./common.js";
+import { CreditsInput, CreditsPatch, CreditsView, LimitState, RateLimitConfig, RateLimitList, RequestedLimits } from "./limits.js";
 
 export const Environment = Type.Union([Type.Literal("live"), Type.Literal("test")]);
 
@@ -36,6 +37,8 @@ export const Key = Type.Object(
     verificationCount: Type.Integer(),
     revokedAt: NullableDateTime,
     revokedReason: Type.Union([Type.String(), Type.Null()]),
+    ratelimits: Type.Array(Type.Required(RateLimitConfig)),
+    credits: CreditsView,
   },
   { $id: "Key" },
 );
@@ -54,6 +57,7 @@ const keyFields = {
   enabled: Type.Optional(Type.Boolean()),
   restrictions: Type.Optional(Restrictions),
   meta: Type.Optional(Meta),
+  ratelimits: Type.Optional(RateLimitList),
 };
 
 export const CreateKeyBody = Type.Object(
@@ -62,6 +66,7 @@ export const CreateKeyBody = Type.Object(
     environment: Type.Optional(Environment),
     expiresAt: Type.Optional(NullableDateTime),
     ...keyFields,
+    credits: Type.Optional(Type.Union([CreditsInput, Type.Null()], { description: "Usage credits; absent or null: unlimited" })),
   },
   { additionalProperties: false },
 );
@@ -72,6 +77,7 @@ export const UpdateKeyBody = Type.Object(
     name: Type.Optional(Type.Union([Name, Type.Null()])),
     identityId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
     expiresAt: Type.Optional(NullableDateTime),
+    credits: Type.Optional(CreditsPatch),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -103,6 +109,8 @@ export const VerifyKeyBody = Type.Object(
     ),
     ip: Type.Optional(Type.String({ maxLength: 64, description: "The caller's IP address, checked against the key's allowlist" })),
     origin: Type.Optional(Type.String({ maxLength: 2048, description: "The caller's Origin or Referer" })),
+    ratelimits: Type.Optional(RequestedLimits),
+    cost: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: "Credits this call costs (default 1), taken only when every check passed" })),
   },
   { additionalProperties: false },
 );
@@ -120,6 +128,8 @@ export const VerifyKeyResult = Type.Object(
     permissions: Type.Array(Type.String()),
     roles: Type.Array(Type.String()),
     expiresAt: NullableDateTime,
+    ratelimits: Type.Array(LimitState),
+    credits: Type.Union([Type.Object({ remaining: Type.Integer() }), Type.Null()]),
   },
   { $id: "VerifyKeyResult" },
 );

@@ -13,6 +13,7 @@ export interface ColumnTypes {
   time: ColumnTypeName;
   bool: ColumnTypeName;
   json: ColumnTypeName;
+  /** A 64-bit whole number: counts, credit balances, durations in ms. */
   count: ColumnTypeName;
 }
 

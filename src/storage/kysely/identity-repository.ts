@@ -1,18 +1,31 @@
 // Identities: the owners of keys, unique per workspace by the provider's own externalId.
+import type { Selectable } from "kysely";
+import type { IdentityRecord } from "../../core/index.js";
 import { StoreConflictError, type IdentityStore } from "../port.js";
 import type { StoreContext } from "./context.js";
-import { rethrowConflict, touched } from "./context.js";
+import { atomic, rethrowConflict, touched } from "./context.js";
+import { creditsOf } from "./owner-credits.js";
 import { fetchSize, toPage } from "./paging.js";
 import { toIdentity } from "./row-mappers.js";
+import type { IdentitiesTable } from "./schema.js";
 
 export function createIdentityRepository(ctx: StoreContext): IdentityStore {
   const { db, profile } = ctx;
   const scoped = (workspaceId: string) => db.selectFrom("identities").selectAll().where("workspace_id", "=", workspaceId);
   const conflict = () => new StoreConflictError("externalId");
 
+  /** Identity records with their credits, read for all rows in one query. */
+  async function toIdentities(workspaceId: string, rows: Selectable<IdentitiesTable>[]): Promise<IdentityRecord[]> {
+    const credits = await creditsOf(ctx, workspaceId, rows.map((row) => row.id));
+    return rows.map((row) => toIdentity(profile, row, credits.get(row.id) ?? null));
+  }
+
+  async function first(workspaceId: string, row: Selectable<IdentitiesTable> | undefined): Promise<IdentityRecord | null> {
+    return row ? ((await toIdentities(workspaceId, [row]))[0] ?? null) : null;
+  }
+
   async function get(workspaceId: string, identityId: string) {
-    const row = await scoped(workspaceId).where("id", "=", identityId).executeTakeFirst();
-    return row ? toIdentity(profile, row) : null;
+    return first(workspaceId, await scoped(workspaceId).where("id", "=", identityId).executeTakeFirst());
   }
 
   return {
@@ -26,6 +39,7 @@ export function createIdentityRepository(ctx: StoreContext): IdentityStore {
             workspace_id: identity.workspaceId,
             external_id: identity.externalId,
             meta: profile.json.encode(identity.meta),
+            ratelimits: profile.json.encode(identity.ratelimits ?? []),
             created_at: at,
             updated_at: at,
           })
@@ -41,18 +55,14 @@ export function createIdentityRepository(ctx: StoreContext): IdentityStore {
     get,
 
     async getByExternalId(workspaceId, externalId) {
-      const row = await scoped(workspaceId).where("external_id", "=", externalId).executeTakeFirst();
-      return row ? toIdentity(profile, row) : null;
+      return first(workspaceId, await scoped(workspaceId).where("external_id", "=", externalId).executeTakeFirst());
     },
 
     async list(workspaceId, page) {
       let query = scoped(workspaceId);
       if (page.after !== undefined) query = query.where("id", ">", page.after);
       const rows = await query.orderBy("id").limit(fetchSize(page)).execute();
-      return toPage(
-        rows.map((row) => toIdentity(profile, row)),
-        page,
-      );
+      return toPage(await toIdentities(workspaceId, rows), page);
     },
 
     async update(workspaceId, identityId, patch, now) {
@@ -63,6 +73,7 @@ export function createIdentityRepository(ctx: StoreContext): IdentityStore {
           .set({
             ...(patch.externalId !== undefined && { external_id: patch.externalId }),
             ...(patch.meta !== undefined && { meta: profile.json.encode(patch.meta) }),
+            ...(patch.ratelimits !== undefined && { ratelimits: profile.json.encode(patch.ratelimits) }),
             updated_at: profile.time.encode(now),
           })
           .where("workspace_id", "=", workspaceId)
@@ -74,14 +85,18 @@ export function createIdentityRepository(ctx: StoreContext): IdentityStore {
       return touched(result) ? get(workspaceId, identityId) : null;
     },
 
-    async delete(workspaceId, identityId) {
-      // The foreign key's ON DELETE SET NULL detaches the identity's keys in the same statement.
-      const result = await db
-        .deleteFrom("identities")
-        .where("workspace_id", "=", workspaceId)
-        .where("id", "=", identityId)
-        .executeTakeFirst();
-      return touched(result);
-    },
+    delete: (workspaceId, identityId) =>
+      atomic(ctx, async (tx) => {
+        // The foreign key's ON DELETE SET NULL detaches the identity's keys in the same statement.
+        const result = await tx.db
+          .deleteFrom("identities")
+          .where("workspace_id", "=", workspaceId)
+          .where("id", "=", identityId)
+          .executeTakeFirst();
+        if (!touched(result)) return false;
+        // credits.owner_id has no foreign key (it names keys or identities), so the row goes here.
+        await tx.db.deleteFrom("credits").where("workspace_id", "=", workspaceId).where("owner_id", "=", identityId).execute();
+        return true;
+      }),
   };
 }

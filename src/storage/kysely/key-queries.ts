@@ -1,8 +1,11 @@
-// Reads of keys shared by the key repository's methods: keys whose API is not deleted, with role ids.
+// Reads of keys shared by the key repository's methods: keys whose API is not deleted, with role ids and credits.
+import type { Selectable } from "kysely";
 import type { KeyRecord } from "../../core/index.js";
 import type { StoreContext } from "./context.js";
 import { roleIdsOf } from "./key-roles.js";
+import { creditsOf } from "./owner-credits.js";
 import { toKey } from "./row-mappers.js";
+import type { KeysTable } from "./schema.js";
 
 /** Keys of one workspace whose API still exists: a soft-deleted API takes its keys with it. */
 export function liveKeys(ctx: StoreContext, workspaceId: string) {
@@ -14,17 +17,20 @@ export function liveKeys(ctx: StoreContext, workspaceId: string) {
     .where("apis.deleted_at", "is", null);
 }
 
+/** Key records for rows of one workspace: one query for all their roles and one for all their credits. */
+export async function toKeys(ctx: StoreContext, workspaceId: string, rows: Selectable<KeysTable>[]): Promise<KeyRecord[]> {
+  const ids = rows.map((row) => row.id);
+  const [roles, credits] = await Promise.all([roleIdsOf(ctx, ids), creditsOf(ctx, workspaceId, ids)]);
+  return rows.map((row) => toKey(ctx.profile, row, roles.get(row.id) ?? [], credits.get(row.id) ?? null));
+}
+
 export async function getLiveKey(ctx: StoreContext, workspaceId: string, keyId: string): Promise<KeyRecord | null> {
   const row = await liveKeys(ctx, workspaceId).where("keys.id", "=", keyId).executeTakeFirst();
-  if (!row) return null;
-  const roles = await roleIdsOf(ctx, [row.id]);
-  return toKey(ctx.profile, row, roles.get(row.id) ?? []);
+  return row ? ((await toKeys(ctx, workspaceId, [row]))[0] ?? null) : null;
 }
 
 /** A key by id regardless of its API, for returning what was just written. */
 export async function getKeyById(ctx: StoreContext, keyId: string): Promise<KeyRecord | null> {
   const row = await ctx.db.selectFrom("keys").selectAll().where("id", "=", keyId).executeTakeFirst();
-  if (!row) return null;
-  const roles = await roleIdsOf(ctx, [row.id]);
-  return toKey(ctx.profile, row, roles.get(row.id) ?? []);
+  return row ? ((await toKeys(ctx, row.workspace_id, [row]))[0] ?? null) : null;
 }

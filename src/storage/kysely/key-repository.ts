@@ -4,13 +4,12 @@ import type { KeyRecord } from "../../core/index.js";
 import { StoreConflictError, type KeyPatch, type KeyStore, type NewKey } from "../port.js";
 import type { StoreContext } from "./context.js";
 import { atomic, rethrowConflict } from "./context.js";
-import { getKeyById, getLiveKey, liveKeys } from "./key-queries.js";
-import { replaceKeyRoles, roleIdsOf } from "./key-roles.js";
+import { getKeyById, getLiveKey, liveKeys, toKeys } from "./key-queries.js";
+import { replaceKeyRoles } from "./key-roles.js";
 import { findForVerification } from "./key-verification.js";
 import { recordUsage } from "./key-usage.js";
 import { fetchSize, toPage } from "./paging.js";
 import { registerPermissions } from "./permission-repository.js";
-import { toKey } from "./row-mappers.js";
 
 export function createKeyRepository(ctx: StoreContext): KeyStore {
   return {
@@ -25,11 +24,7 @@ export function createKeyRepository(ctx: StoreContext): KeyStore {
       if (filter.kind !== undefined) query = query.where("apis.kind", "=", filter.kind);
       if (page.after !== undefined) query = query.where("keys.id", ">", page.after);
       const rows = await query.orderBy("keys.id").limit(fetchSize(page)).execute();
-      const roles = await roleIdsOf(ctx, rows.map((row) => row.id));
-      return toPage(
-        rows.map((row) => toKey(ctx.profile, row, roles.get(row.id) ?? [])),
-        page,
-      );
+      return toPage(await toKeys(ctx, workspaceId, rows), page);
     },
 
     update: (workspaceId, keyId, patch, now) => atomic(ctx, (tx) => updateKey(tx, workspaceId, keyId, patch, now)),
@@ -74,6 +69,7 @@ async function createKey(tx: StoreContext, key: NewKey): Promise<KeyRecord> {
         expires_at: key.expiresAt === null ? null : profile.time.encode(key.expiresAt),
         restrictions: profile.json.encode(key.restrictions),
         meta: profile.json.encode(key.meta),
+        ratelimits: profile.json.encode(key.ratelimits ?? []),
         created_at: at,
         updated_at: at,
         last_used_at: null,
@@ -107,6 +103,7 @@ async function updateKey(tx: StoreContext, workspaceId: string, keyId: string, p
       }),
       ...(patch.restrictions !== undefined && { restrictions: profile.json.encode(patch.restrictions) }),
       ...(patch.meta !== undefined && { meta: profile.json.encode(patch.meta) }),
+      ...(patch.ratelimits !== undefined && { ratelimits: profile.json.encode(patch.ratelimits) }),
       updated_at: profile.time.encode(now),
     })
     .where("workspace_id", "=", workspaceId)

@@ -1,6 +1,8 @@
-// The verification read (cache misses only): key, API and identity in one joined query, roles in a second.
+// The verification read (cache misses only): key, API and identity in one joined query, then roles and the
+// credits of key and identity in two more that run side by side.
 import type { VerifiableKey } from "../../core/index.js";
 import type { StoreContext } from "./context.js";
+import { creditsOf } from "./owner-credits.js";
 import { toApi, toIdentity, toKey, toRole } from "./row-mappers.js";
 
 export async function findForVerification(ctx: StoreContext, hash: string): Promise<VerifiableKey | null> {
@@ -23,6 +25,7 @@ export async function findForVerification(ctx: StoreContext, hash: string): Prom
       "identities.id as identity_id_found",
       "identities.external_id as identity_external_id",
       "identities.meta as identity_meta",
+      "identities.ratelimits as identity_ratelimits",
       "identities.created_at as identity_created_at",
       "identities.updated_at as identity_updated_at",
     ])
@@ -31,14 +34,18 @@ export async function findForVerification(ctx: StoreContext, hash: string): Prom
     .executeTakeFirst();
   if (!row) return null;
 
-  const roleRows = await db
-    .selectFrom("key_roles")
-    .innerJoin("roles", "roles.id", "key_roles.role_id")
-    .selectAll("roles")
-    .where("key_roles.key_id", "=", row.id)
-    .where("roles.workspace_id", "=", row.workspace_id)
-    .orderBy("roles.id")
-    .execute();
+  const owners = row.identity_id_found === null ? [row.id] : [row.id, row.identity_id_found];
+  const [roleRows, credits] = await Promise.all([
+    db
+      .selectFrom("key_roles")
+      .innerJoin("roles", "roles.id", "key_roles.role_id")
+      .selectAll("roles")
+      .where("key_roles.key_id", "=", row.id)
+      .where("roles.workspace_id", "=", row.workspace_id)
+      .orderBy("roles.id")
+      .execute(),
+    creditsOf(ctx, row.workspace_id, owners),
+  ]);
   const roles = roleRows.map((role) => toRole(profile, role));
 
   const api = toApi(profile, {
@@ -55,13 +62,19 @@ export async function findForVerification(ctx: StoreContext, hash: string): Prom
   const identity =
     row.identity_id_found === null
       ? null
-      : toIdentity(profile, {
-          id: row.identity_id_found,
-          workspace_id: row.workspace_id,
-          external_id: row.identity_external_id!,
-          meta: row.identity_meta!,
-          created_at: row.identity_created_at!,
-          updated_at: row.identity_updated_at!,
-        });
-  return { key: toKey(profile, row, roles.map((role) => role.id)), api, identity, roles };
+      : toIdentity(
+          profile,
+          {
+            id: row.identity_id_found,
+            workspace_id: row.workspace_id,
+            external_id: row.identity_external_id!,
+            meta: row.identity_meta!,
+            ratelimits: row.identity_ratelimits!,
+            created_at: row.identity_created_at!,
+            updated_at: row.identity_updated_at!,
+          },
+          credits.get(row.identity_id_found) ?? null,
+        );
+  const key = toKey(profile, row, roles.map((role) => role.id), credits.get(row.id) ?? null);
+  return { key, api, identity, roles };
 }

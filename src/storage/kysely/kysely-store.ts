@@ -2,10 +2,12 @@
 import type { Kysely } from "kysely";
 import type { Store } from "../port.js";
 import { createApiRepository } from "./api-repository.js";
+import { createCreditRepository } from "./credit-repository.js";
 import type { DialectProfile } from "./dialect-profile.js";
 import { createIdentityRepository } from "./identity-repository.js";
 import { createKeyRepository } from "./key-repository.js";
 import { createPermissionRepository } from "./permission-repository.js";
+import { createRateLimitOverrideRepository } from "./ratelimit-override-repository.js";
 import { createRoleRepository } from "./role-repository.js";
 import type { Database } from "./schema.js";
 import { createWorkspaceRepository } from "./workspace-repository.js";
@@ -21,6 +23,8 @@ export function createKyselyStore(db: Kysely<Database>, profile: DialectProfile)
     identities: createIdentityRepository(ctx),
     roles: createRoleRepository(ctx),
     permissions: createPermissionRepository(ctx),
+    credits: createCreditRepository(ctx),
+    rateLimitOverrides: createRateLimitOverrideRepository(ctx),
 
     transaction(work) {
       // Nested calls join the open transaction: kysely has no nested transactions, and the caller

@@ -16,8 +16,13 @@ export function fetchSize(page: PageRequest): number {
 
 /** Turns `limit + 1` rows ordered by id into a page whose cursor is set only when more rows exist. */
 export function toPage<T extends { id: string }>(rows: T[], page: PageRequest): Page<T> {
+  return toPageBy(rows, page, (item) => item.id);
+}
+
+/** The same for rows ordered by another unique key, which then is the cursor. */
+export function toPageBy<T>(rows: T[], page: PageRequest, cursorOf: (item: T) => string): Page<T> {
   const limit = pageSize(page);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? last.id : null };
+  return { items, nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };
 }

@@ -4,16 +4,30 @@ import type {
   ApiDefaults,
   ApiKind,
   ApiRecord,
+  CreditRefill,
+  CreditsRecord,
   IdentityRecord,
   KeyEnvironment,
   KeyRecord,
   Meta,
+  RateLimitConfig,
   Restrictions,
   RoleRecord,
   Workspace,
 } from "../../core/index.js";
+import type { RateLimitOverride } from "../port.js";
 import type { DialectProfile } from "./dialect-profile.js";
-import type { ApisTable, IdentitiesTable, KeysTable, RolesTable, TimeValue, WorkspacesTable } from "./schema.js";
+import type {
+  ApisTable,
+  CountValue,
+  CreditsTable,
+  IdentitiesTable,
+  KeysTable,
+  RateLimitOverridesTable,
+  RolesTable,
+  TimeValue,
+  WorkspacesTable,
+} from "./schema.js";
 
 function time(profile: DialectProfile, stored: TimeValue): Date {
   return profile.time.decode(stored);
@@ -21,6 +35,10 @@ function time(profile: DialectProfile, stored: TimeValue): Date {
 
 function optionalTime(profile: DialectProfile, stored: TimeValue | null): Date | null {
   return stored === null ? null : profile.time.decode(stored);
+}
+
+function optionalNumber(stored: CountValue | null): number | null {
+  return stored === null ? null : Number(stored);
 }
 
 export function toWorkspace(profile: DialectProfile, row: Selectable<WorkspacesTable>): Workspace {
@@ -40,7 +58,12 @@ export function toApi(profile: DialectProfile, row: Selectable<ApisTable>): ApiR
   };
 }
 
-export function toKey(profile: DialectProfile, row: Selectable<KeysTable>, roleIds: string[]): KeyRecord {
+export function toKey(
+  profile: DialectProfile,
+  row: Selectable<KeysTable>,
+  roleIds: string[],
+  credits: CreditsRecord | null,
+): KeyRecord {
   return {
     id: row.id,
     workspaceId: row.workspace_id,
@@ -62,15 +85,19 @@ export function toKey(profile: DialectProfile, row: Selectable<KeysTable>, roleI
     verificationCount: Number(row.verification_count),
     revokedAt: optionalTime(profile, row.revoked_at),
     revokedReason: row.revoked_reason,
+    ratelimits: profile.json.decode(row.ratelimits) as RateLimitConfig[],
+    credits,
   };
 }
 
-export function toIdentity(profile: DialectProfile, row: Selectable<IdentitiesTable>): IdentityRecord {
+export function toIdentity(profile: DialectProfile, row: Selectable<IdentitiesTable>, credits: CreditsRecord | null): IdentityRecord {
   return {
     id: row.id,
     workspaceId: row.workspace_id,
     externalId: row.external_id,
     meta: profile.json.decode(row.meta) as Meta,
+    ratelimits: profile.json.decode(row.ratelimits) as RateLimitConfig[],
+    credits,
     createdAt: time(profile, row.created_at),
     updatedAt: time(profile, row.updated_at),
   };
@@ -83,6 +110,32 @@ export function toRole(profile: DialectProfile, row: Selectable<RolesTable>): Ro
     name: row.name,
     description: row.description,
     permissions: profile.json.decode(row.permissions) as string[],
+    createdAt: time(profile, row.created_at),
+    updatedAt: time(profile, row.updated_at),
+  };
+}
+
+export function toCredits(profile: DialectProfile, row: Selectable<CreditsTable>): CreditsRecord {
+  return {
+    ownerId: row.owner_id,
+    workspaceId: row.workspace_id,
+    // pg returns bigint as a string; balances stay far below 2^53.
+    remaining: Number(row.remaining),
+    refill: row.refill === null ? null : (profile.json.decode(row.refill) as CreditRefill),
+    refilledAt: optionalTime(profile, row.refilled_at),
+    lowThreshold: optionalNumber(row.low_threshold),
+    lowAt: optionalTime(profile, row.low_at),
+    updatedAt: time(profile, row.updated_at),
+  };
+}
+
+export function toRateLimitOverride(profile: DialectProfile, row: Selectable<RateLimitOverridesTable>): RateLimitOverride {
+  return {
+    workspaceId: row.workspace_id,
+    namespace: row.namespace,
+    identifier: row.identifier,
+    limit: Number(row.limit),
+    durationMs: Number(row.duration_ms),
     createdAt: time(profile, row.created_at),
     updatedAt: time(profile, row.updated_at),
   };

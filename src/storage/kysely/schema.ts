@@ -8,7 +8,7 @@ export type TimeValue = number | Date;
 export type BoolValue = number | boolean;
 /** Written as JSON text; SQLite reads text back, PostgreSQL (jsonb) reads parsed values. */
 export type JsonValue = string | object;
-/** PostgreSQL bigint arrives as a string from pg. */
+/** A 64-bit whole number (counts, credits): PostgreSQL bigint arrives as a string from pg. */
 export type CountValue = number | string | bigint;
 
 export interface WorkspacesTable {
@@ -49,6 +49,7 @@ export interface KeysTable {
   verification_count: ColumnType<CountValue, CountValue | undefined, CountValue>;
   revoked_at: TimeValue | null;
   revoked_reason: string | null;
+  ratelimits: JsonValue;
 }
 
 export interface KeyRolesTable {
@@ -61,6 +62,7 @@ export interface IdentitiesTable {
   workspace_id: string;
   external_id: string;
   meta: JsonValue;
+  ratelimits: JsonValue;
   created_at: TimeValue;
   updated_at: TimeValue;
 }
@@ -81,6 +83,28 @@ export interface PermissionsTable {
   created_at: TimeValue;
 }
 
+/** One credit balance per owner; `owner_id` is a key id or an identity id, so it has no foreign key. */
+export interface CreditsTable {
+  owner_id: string;
+  workspace_id: string;
+  remaining: CountValue;
+  refill: JsonValue | null;
+  refilled_at: TimeValue | null;
+  low_threshold: CountValue | null;
+  low_at: TimeValue | null;
+  updated_at: TimeValue;
+}
+
+export interface RateLimitOverridesTable {
+  workspace_id: string;
+  namespace: string;
+  identifier: string;
+  limit: CountValue;
+  duration_ms: CountValue;
+  created_at: TimeValue;
+  updated_at: TimeValue;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   apis: ApisTable;
@@ -89,4 +113,6 @@ export interface Database {
   identities: IdentitiesTable;
   roles: RolesTable;
   permissions: PermissionsTable;
+  credits: CreditsTable;
+  ratelimit_overrides: RateLimitOverridesTable;
 }

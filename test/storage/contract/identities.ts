@@ -13,6 +13,8 @@ export function identityContract({ store }: ContractContext): void {
       workspaceId: tenant.workspace.id,
       externalId: "cus_123",
       meta: { name: "Ada", tags: ["a", "b"] },
+      ratelimits: [],
+      credits: null,
       createdAt: T0,
       updatedAt: T0,
     });
@@ -44,6 +46,24 @@ export function identityContract({ store }: ContractContext): void {
     const remeta = await store().identities.update(tenant.workspace.id, identity.id, { meta: { b: [2] } }, at(20));
     expect(remeta).toEqual({ ...identity, externalId: "new-ext", meta: { b: [2] }, updatedAt: at(20) });
     expect(await store().identities.update(tenant.workspace.id, newId("id"), { meta: {} }, at(30))).toBeNull();
+  });
+
+  it("keeps the identity's shared rate limits and replaces them on update", async () => {
+    const tenant = await seedTenant(store());
+    const limits = [{ name: "requests", limit: 1_000, durationMs: 60_000, autoApply: true }];
+    const identity = await store().identities.create(newIdentity(tenant, { externalId: "limited", ratelimits: limits }));
+    expect(identity.ratelimits).toEqual(limits);
+    expect((await store().identities.getByExternalId(tenant.workspace.id, "limited"))?.ratelimits).toEqual(limits);
+    const key = await store().keys.create(newKey(tenant, { identityId: identity.id }));
+    expect((await store().keys.findForVerification(key.hash))?.identity?.ratelimits).toEqual(limits);
+
+    const moved = await store().identities.update(tenant.workspace.id, identity.id, { meta: { v: 2 } }, at(1));
+    expect(moved?.ratelimits).toEqual(limits);
+    const next = [...limits, { name: "tokens", limit: 50, durationMs: 1_000, autoApply: false }];
+    const updated = await store().identities.update(tenant.workspace.id, identity.id, { ratelimits: next }, at(2));
+    expect(updated).toEqual({ ...identity, meta: { v: 2 }, ratelimits: next, updatedAt: at(2) });
+    expect((await store().identities.list(tenant.workspace.id, { limit: 10 })).items[0]?.ratelimits).toEqual(next);
+    expect((await store().keys.findForVerification(key.hash))?.identity?.ratelimits).toEqual(next);
   });
 
   it("scopes identities to their workspace and pages them by id", async () => {

@@ -18,6 +18,7 @@ export function keyContract({ store }: ContractContext): void {
       expiresAt: new Date(Date.UTC(2030, 5, 6, 7, 8, 9, 1)),
       restrictions: { ipAllowlist: ["10.0.0.0/8", "::1"], referrers: ["*.example.com"] },
       meta: { plan: "pro", nested: { list: [1, "two", null, true], empty: {} }, unicode: "é✓" },
+      ratelimits: [{ name: "burst", limit: 10, durationMs: 1_000, autoApply: true }],
     });
     const created = await store().keys.create(input);
     const expected = {
@@ -41,12 +42,36 @@ export function keyContract({ store }: ContractContext): void {
       verificationCount: 0,
       revokedAt: null,
       revokedReason: null,
+      ratelimits: [{ name: "burst", limit: 10, durationMs: 1_000, autoApply: true }],
+      credits: null,
     };
     expect(created).toEqual(expected);
     const read = await store().keys.get(tenant.workspace.id, input.id);
     expect(read).toEqual(expected);
     expect(read?.enabled).toBe(false);
     expect(read?.expiresAt?.getTime()).toBe(Date.UTC(2030, 5, 6, 7, 8, 9, 1));
+  });
+
+  it("keeps named rate limits in order, defaults them to none, and replaces them on update", async () => {
+    const tenant = await seedTenant(store());
+    const limits = [
+      { name: "daily", limit: 5_000_000_000, durationMs: 86_400_000, autoApply: false },
+      { name: "burst", limit: 10, durationMs: 1_000, autoApply: true },
+    ];
+    const key = await store().keys.create(newKey(tenant, { ratelimits: limits }));
+    expect(key.ratelimits).toEqual(limits);
+    expect((await store().keys.get(tenant.workspace.id, key.id))?.ratelimits).toEqual(limits);
+    expect((await store().keys.findForVerification(key.hash))?.key.ratelimits).toEqual(limits);
+    expect((await store().keys.create(newKey(tenant))).ratelimits).toEqual([]);
+
+    const renamed = await store().keys.update(tenant.workspace.id, key.id, { name: "renamed" }, at(1));
+    expect(renamed?.ratelimits).toEqual(limits);
+    const replaced = await store().keys.update(tenant.workspace.id, key.id, { ratelimits: [limits[1]!] }, at(2));
+    expect(replaced?.ratelimits).toEqual([limits[1]]);
+    expect((await store().keys.findForVerification(key.hash))?.key.ratelimits).toEqual([limits[1]]);
+    const cleared = await store().keys.update(tenant.workspace.id, key.id, { ratelimits: [] }, at(3));
+    expect(cleared?.ratelimits).toEqual([]);
+    expect((await store().keys.list(tenant.workspace.id, {}, { limit: 10 })).items.find((k) => k.id === key.id)?.ratelimits).toEqual([]);
   });
 
   it("refuses a second key with the same hash", async () => {

@@ -1,0 +1,2 @@
+// Credits math: refill schedules.
+export * from "./refill.js";
