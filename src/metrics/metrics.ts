@@ -8,6 +8,9 @@ export interface KeywardMetrics {
   cacheLookups: Counter<"result">;
   usageFlushes: Counter<"outcome">;
   cacheEntries: Gauge;
+  creditsLow: Counter;
+  /** 1 while a Redis-backed component answers from its local fallback. */
+  degraded: Gauge<"component">;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): KeywardMetrics {
@@ -34,5 +37,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Keywa
       registers: [registry],
     }),
     cacheEntries: new Gauge({ name: "keyward_verify_cache_entries", help: "Entries in the verify cache.", registers: [registry] }),
+    creditsLow: new Counter({ name: "keyward_credits_low_total", help: "Balances that fell to their credits.low threshold.", registers: [registry] }),
+    degraded: new Gauge({
+      name: "keyward_degraded",
+      help: "1 while a shared component (limiter, credit pool) is unreachable and this node answers from a local fallback.",
+      labelNames: ["component"],
+      registers: [registry],
+    }),
   };
 }

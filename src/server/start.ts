@@ -2,7 +2,9 @@
 import { readFileSync } from "node:fs";
 import pino from "pino";
 import { isLoopbackHost, type KeywardConfig } from "../config/index.js";
+import { createMetrics } from "../metrics/index.js";
 import { bootstrapInstall, closeServiceContext, createServiceContext } from "../services/index.js";
+import { createSharedBackends } from "../services/shared-backends.js";
 import { createStore } from "../storage/index.js";
 import { buildApp } from "./app.js";
 
@@ -30,9 +32,15 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
   }
 
   const store = await createStore({ url: config.databaseUrl });
+  const metrics = createMetrics();
+  const backends = await createSharedBackends({ redisUrl: config.redisUrl, credits: store.credits, metrics, logger });
   const ctx = createServiceContext({
     store,
     logger,
+    metrics,
+    limiter: backends.limiter,
+    creditPool: backends.creditPool,
+    creditBlockSize: config.creditBlockSize,
     cache: { maxEntries: config.cacheMaxEntries, ttlMs: config.cacheTtlMs, negativeTtlMs: config.negativeCacheTtlMs },
   });
   const installRootKey = await bootstrapInstall(ctx);
@@ -66,7 +74,7 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
       ].join("\n"),
     );
   }
-  logger.info({ url, database: store.capabilities.sharedAcrossProcesses ? "postgres" : "sqlite" }, "keyward listening");
+  logger.info({ url, database: store.capabilities.sharedAcrossProcesses ? "postgres" : "sqlite", limiter: ctx.limiter.status().backend }, "keyward listening");
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -74,6 +82,7 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
       ctx.usage.stop();
       await app.close();
       await closeServiceContext(ctx);
+      await backends.close();
       await store.close();
     })());
   return { url, close };

@@ -1,9 +1,9 @@
 // What every service needs: the store, the verify machinery, the clock and the random source.
 import { randomBytes } from "node:crypto";
 import type { RandomBytes } from "../core/index.js";
-import { CreditLedger, MemoryCreditPool, type CreditPool } from "../credits/index.js";
+import { CreditLedger, FallbackCreditPool, MemoryCreditPool, type CreditPool } from "../credits/index.js";
 import { createMemoryLimiter } from "../limits/memory/memory-limiter.js";
-import type { Limiter } from "../limits/port.js";
+import type { StatusLimiter } from "../limits/index.js";
 import { createMetrics, type KeywardMetrics } from "../metrics/index.js";
 import type { Store } from "../storage/port.js";
 import { UsageRecorder, Verifier, VerifyCache, type UsageLogger, type VerifyCacheOptions } from "../verify/index.js";
@@ -13,7 +13,7 @@ export interface ServiceContext {
   cache: VerifyCache;
   usage: UsageRecorder;
   verifier: Verifier;
-  limiter: Limiter;
+  limiter: StatusLimiter;
   ledger: CreditLedger;
   /** The credit pool; a private (memory) one is given back to the store on shutdown. */
   creditPool: CreditPool;
@@ -27,7 +27,7 @@ export interface ServiceContextOptions {
   logger: UsageLogger;
   cache?: Partial<VerifyCacheOptions>;
   /** Default: an in-memory limiter (one node). */
-  limiter?: Limiter;
+  limiter?: StatusLimiter;
   /** Default: an in-memory pool (one node). */
   creditPool?: CreditPool;
   /** Credits leased from the store per write. */
@@ -49,6 +49,10 @@ export function createServiceContext(options: ServiceContextOptions): ServiceCon
     pool: creditPool,
     ...(options.creditBlockSize ? { blockSize: options.creditBlockSize } : {}),
     logger: options.logger,
+    onLow: (owner) => {
+      metrics.creditsLow.inc();
+      options.logger.info?.({ ownerId: owner.ownerId, workspaceId: owner.workspaceId }, "credits.low");
+    },
   });
   const verifier = new Verifier({ keys: options.store.keys, cache, usage, limiter, ledger, metrics, now: () => now().getTime() });
   return { store: options.store, cache, usage, verifier, limiter, ledger, creditPool, metrics, now, random: options.random ?? randomBytes };
@@ -62,5 +66,6 @@ export async function closeServiceContext(ctx: ServiceContext): Promise<void> {
   ctx.usage.stop();
   await ctx.usage.flush();
   if (ctx.creditPool instanceof MemoryCreditPool) await ctx.ledger.returnLeases(ctx.creditPool.drainAll());
+  if (ctx.creditPool instanceof FallbackCreditPool) await ctx.ledger.returnLeases(ctx.creditPool.drainLocal());
   await ctx.limiter.close();
 }

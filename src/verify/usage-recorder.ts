@@ -4,6 +4,7 @@ import type { KeyStore, KeyUsage } from "../storage/port.js";
 
 export interface UsageLogger {
   warn(object: object, message: string): void;
+  info?(object: object, message: string): void;
 }
 
 export class UsageRecorder {

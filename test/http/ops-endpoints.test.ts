@@ -29,7 +29,7 @@ describe("health", () => {
   it("answers /readyz with 200 and the database ok", async () => {
     const reply = await get("/readyz");
     expect(reply.status).toBe(200);
-    expect(reply.json).toEqual({ status: "ready", checks: { database: "ok" } });
+    expect(reply.json).toEqual({ status: "ready", checks: { database: "ok", limiter: "ok" } });
   });
 
   it("answers /readyz with 503 when the database does not answer", async () => {
@@ -37,7 +37,7 @@ describe("health", () => {
     try {
       const reply = await get("/readyz");
       expect(reply.status).toBe(503);
-      expect(reply.json).toEqual({ status: "unavailable", checks: { database: "unreachable" } });
+      expect(reply.json).toEqual({ status: "unavailable", checks: { database: "unreachable", limiter: "ok" } });
       expect(reply.text).not.toContain("SQLITE_CANTOPEN");
     } finally {
       spy.mockRestore();

@@ -18,12 +18,14 @@ export async function healthRoutes(app: App, { ctx }: RouteOptions) {
       },
     },
     async (request, reply) => {
+      // A degraded limiter still answers (locally), so the node stays ready; the detail says so.
+      const limiter = ctx.limiter.status().degraded ? "degraded" : "ok";
       try {
         await ctx.store.workspaces.count();
-        return { status: "ready", checks: { database: "ok" } };
+        return { status: "ready", checks: { database: "ok", limiter } };
       } catch (error) {
         request.log.warn({ err: error }, "readiness check failed");
-        return reply.status(503).send({ status: "unavailable", checks: { database: "unreachable" } });
+        return reply.status(503).send({ status: "unavailable", checks: { database: "unreachable", limiter } });
       }
     },
   );
