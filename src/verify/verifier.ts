@@ -23,7 +23,7 @@ export interface VerifyOutcome {
   /** The key's compiled record when the key was found in the caller's scope, else null. */
   subject: VerificationSubject | null;
   /** Every rate limit applied, with what is left (empty when the checks before them failed). */
-  ratelimits: LimitResult[];
+  ratelimits: AppliedLimit[];
   /** The paying owner's balance after this call, when the key or its identity has credits. */
   credits: { remaining: number } | null;
 }
@@ -34,7 +34,10 @@ export interface VerifyExtras {
   cost?: number;
 }
 
-const NO_LIMITS: LimitResult[] = [];
+/** A limiter result with the window it was counted in (the `w` of a RateLimit-Policy header). */
+export type AppliedLimit = LimitResult & { durationMs: number };
+
+const NO_LIMITS: AppliedLimit[] = [];
 const NO_EXTRAS: VerifyExtras = {};
 
 export interface VerifierDeps {
@@ -79,7 +82,7 @@ export class Verifier {
     let ratelimits = NO_LIMITS;
     if (planned.length > 0) {
       const outcome = await this.deps.limiter.check(planned, now);
-      ratelimits = outcome.results;
+      ratelimits = outcome.results.map((result, index) => ({ ...result, durationMs: planned[index]!.durationMs }));
       if (!outcome.allowed) return this.count({ code: "RATE_LIMITED", subject, ratelimits, credits: null });
     }
     let credits: VerifyOutcome["credits"] = null;
