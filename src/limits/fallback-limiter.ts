@@ -38,7 +38,9 @@ class TimeoutError extends Error {}
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`no answer within ${ms} ms`)), ms);
+    // Timers run before I/O in an event-loop turn: on a busy loop the timer can be due while the reply
+    // already waits in the socket. setImmediate runs after that I/O is read, so such a reply still wins.
+    timer = setTimeout(() => setImmediate(() => reject(new TimeoutError(`no answer within ${ms} ms`))), ms);
   });
   // A late rejection of the abandoned call must not surface as an unhandled rejection.
   promise.catch(() => {});

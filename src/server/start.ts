@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import pino from "pino";
 import { isLoopbackHost, type KeywardConfig } from "../config/index.js";
+import { createChangeBus } from "../bus/index.js";
 import { createMetrics } from "../metrics/index.js";
 import { bootstrapInstall, closeServiceContext, createServiceContext } from "../services/index.js";
 import { createSharedBackends } from "../services/shared-backends.js";
@@ -34,12 +35,14 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
   const store = await createStore({ url: config.databaseUrl });
   const metrics = createMetrics();
   const backends = await createSharedBackends({ redisUrl: config.redisUrl, credits: store.credits, metrics, logger });
+  const bus = createChangeBus({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl, logger });
   const ctx = createServiceContext({
     store,
     logger,
     metrics,
     limiter: backends.limiter,
     creditPool: backends.creditPool,
+    bus,
     creditBlockSize: config.creditBlockSize,
     cache: { maxEntries: config.cacheMaxEntries, ttlMs: config.cacheTtlMs, negativeTtlMs: config.negativeCacheTtlMs },
   });
@@ -74,7 +77,7 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
       ].join("\n"),
     );
   }
-  logger.info({ url, database: store.capabilities.sharedAcrossProcesses ? "postgres" : "sqlite", limiter: ctx.limiter.status().backend }, "keyward listening");
+  logger.info({ url, database: store.capabilities.sharedAcrossProcesses ? "postgres" : "sqlite", limiter: ctx.limiter.status().backend, changeBus: bus.constructor.name }, "keyward listening");
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -82,6 +85,7 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
       ctx.usage.stop();
       await app.close();
       await closeServiceContext(ctx);
+      await bus.close();
       await backends.close();
       await store.close();
     })());

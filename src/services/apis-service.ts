@@ -55,5 +55,5 @@ export async function deleteApi(ctx: ServiceContext, actor: Actor, apiId: string
   await getApi(ctx, actor, apiId);
   await ctx.store.apis.delete(actor.workspaceId, apiId, ctx.now());
   // Every key of the API stops verifying at once.
-  ctx.cache.invalidateWorkspace(actor.workspaceId);
+  await ctx.invalidation.workspace(actor.workspaceId);
 }

@@ -4,8 +4,10 @@ import type { RandomBytes } from "../core/index.js";
 import { CreditLedger, FallbackCreditPool, MemoryCreditPool, type CreditPool } from "../credits/index.js";
 import { createMemoryLimiter } from "../limits/memory/memory-limiter.js";
 import type { StatusLimiter } from "../limits/index.js";
+import type { ChangeBus } from "../bus/index.js";
 import { createMetrics, type KeywardMetrics } from "../metrics/index.js";
 import type { Store } from "../storage/port.js";
+import { createInvalidation, type Invalidation } from "./invalidation.js";
 import { UsageRecorder, Verifier, VerifyCache, type UsageLogger, type VerifyCacheOptions } from "../verify/index.js";
 
 export interface ServiceContext {
@@ -17,6 +19,8 @@ export interface ServiceContext {
   ledger: CreditLedger;
   /** The credit pool; a private (memory) one is given back to the store on shutdown. */
   creditPool: CreditPool;
+  /** Drops stale cache entries here and, through the change bus, on every other node. */
+  invalidation: Invalidation;
   metrics: KeywardMetrics;
   now: () => Date;
   random: RandomBytes;
@@ -30,6 +34,8 @@ export interface ServiceContextOptions {
   limiter?: StatusLimiter;
   /** Default: an in-memory pool (one node). */
   creditPool?: CreditPool;
+  /** Default: local (one node). */
+  bus?: ChangeBus;
   /** Credits leased from the store per write. */
   creditBlockSize?: number;
   now?: () => Date;
@@ -55,7 +61,8 @@ export function createServiceContext(options: ServiceContextOptions): ServiceCon
     },
   });
   const verifier = new Verifier({ keys: options.store.keys, cache, usage, limiter, ledger, metrics, now: () => now().getTime() });
-  return { store: options.store, cache, usage, verifier, limiter, ledger, creditPool, metrics, now, random: options.random ?? randomBytes };
+  const invalidation = createInvalidation(cache, options.bus, options.logger);
+  return { store: options.store, cache, usage, verifier, limiter, ledger, creditPool, invalidation, metrics, now, random: options.random ?? randomBytes };
 }
 
 /**
@@ -64,6 +71,7 @@ export function createServiceContext(options: ServiceContextOptions): ServiceCon
  */
 export async function closeServiceContext(ctx: ServiceContext): Promise<void> {
   ctx.usage.stop();
+  ctx.invalidation.detach();
   await ctx.usage.flush();
   if (ctx.creditPool instanceof MemoryCreditPool) await ctx.ledger.returnLeases(ctx.creditPool.drainAll());
   if (ctx.creditPool instanceof FallbackCreditPool) await ctx.ledger.returnLeases(ctx.creditPool.drainLocal());

@@ -91,7 +91,7 @@ export async function updateIdentity(
   });
   if (!updated) throw new KeywardError("IDENTITY_NOT_FOUND", `No identity ${ref} in this workspace.`);
   // Every cached key of the identity carries its limits and credits.
-  ctx.cache.invalidateWorkspace(actor.workspaceId);
+  await ctx.invalidation.workspace(actor.workspaceId);
   return toView(ctx, updated);
 }
 
@@ -99,5 +99,5 @@ export async function deleteIdentity(ctx: ServiceContext, actor: Actor, ref: str
   const identity = await findIdentity(ctx, actor, ref);
   await ctx.ledger.reclaim(identity.id);
   await ctx.store.identities.delete(actor.workspaceId, identity.id);
-  ctx.cache.invalidateWorkspace(actor.workspaceId);
+  await ctx.invalidation.workspace(actor.workspaceId);
 }

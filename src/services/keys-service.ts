@@ -159,7 +159,7 @@ export async function updateKey(ctx: ServiceContext, actor: Actor, keyId: string
     const byId = roles ? new Map(roles.map((role) => [role.id, role])) : await rolesById(store, actor.workspaceId, key.roleIds);
     return toView(ctx, key, byId);
   });
-  ctx.cache.invalidateKey(keyId);
+  await ctx.invalidation.key(keyId);
   return view;
 }
 
@@ -167,6 +167,6 @@ export async function revokeKey(ctx: ServiceContext, actor: Actor, keyId: string
   await getKeyRecord(ctx, actor, keyId);
   const key = await ctx.store.keys.revoke(actor.workspaceId, keyId, reason, ctx.now());
   if (!key) throw new KeywardError("KEY_NOT_FOUND", `No key ${keyId} in this workspace.`);
-  ctx.cache.invalidateKey(keyId);
+  await ctx.invalidation.key(keyId);
   return toView(ctx, key, await rolesById(ctx.store, actor.workspaceId, key.roleIds));
 }

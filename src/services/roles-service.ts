@@ -54,12 +54,12 @@ export async function updateRole(
   const role = await ctx.store.roles.update(actor.workspaceId, roleId, patch, ctx.now()).catch(taken);
   if (!role) throw new KeywardError("ROLE_NOT_FOUND", `No role ${roleId} in this workspace.`);
   // Every cached key holding the role must see the new permissions.
-  ctx.cache.invalidateWorkspace(actor.workspaceId);
+  await ctx.invalidation.workspace(actor.workspaceId);
   return role;
 }
 
 export async function deleteRole(ctx: ServiceContext, actor: Actor, roleId: string): Promise<void> {
   await getRole(ctx, actor, roleId);
   await ctx.store.roles.delete(actor.workspaceId, roleId);
-  ctx.cache.invalidateWorkspace(actor.workspaceId);
+  await ctx.invalidation.workspace(actor.workspaceId);
 }

@@ -76,7 +76,7 @@ export async function revokeRootKey(ctx: ServiceContext, actor: Actor, keyId: st
   const existing = await ctx.store.keys.get(actor.workspaceId, keyId);
   if (!existing || existing.apiId !== apiId) throw new KeywardError("ROOT_KEY_NOT_FOUND", `No root key ${keyId} in this workspace.`);
   const key = await ctx.store.keys.revoke(actor.workspaceId, keyId, reason, ctx.now());
-  ctx.cache.invalidateKey(keyId);
+  await ctx.invalidation.key(keyId);
   return key!;
 }
 

@@ -166,6 +166,21 @@ describe.skipIf(!hasRedisServer())("fallback limiter with a real redis-server", 
     await deleteKeys(server.url, keyPrefix);
   });
 
+  it("does not take a busy event loop for an outage", async () => {
+    const log = logger();
+    const limiter = await createLimiter({ redisUrl: server.url, keyPrefix, logger: log, timeoutMs: 50 });
+    for (let i = 0; i < 5; i++) {
+      const pending = limiter.check([request(randomUUID(), 3)], Date.now());
+      // Block the loop past the timeout: the reply arrives meanwhile and is read before the timer's verdict.
+      const busyUntil = Date.now() + 150;
+      while (Date.now() < busyUntil);
+      await pending;
+    }
+    expect(limiter.status().degraded).toBe(false);
+    expect(log.warn).not.toHaveBeenCalled();
+    await limiter.close();
+  });
+
   it("starts degraded when Redis is down at start-up, and takes over when it comes", async () => {
     const port = server.port;
     await server.kill();

@@ -12,10 +12,11 @@
 // (cost added, `at` moved to now, `first` kept). A merged entry is counted until its LATEST admission
 // expires, so merging can only refuse more than the exact log, never admit more: the property holds
 // exactly. What it may refuse in excess is bounded by what was admitted in the one slot just before
-// the window, and a bucket holds at most ~66 entries whatever the traffic.
+// the window, and a bucket holds at most ~66 entries whatever the traffic. A cost of 0 only reports.
 //
-// The Redis adapter's Lua script (src/limits/redis/sliding-window-lua.ts) mirrors this file line for
-// line; the shared contract suite in test/limits/ is what keeps the two equal.
+// The Redis adapter's Lua script (src/limits/redis/sliding-window-lua.ts) mirrors this file and
+// check-buckets.ts step for step; the shared contract suite in test/limits/ (with a differential test
+// of the script against these functions) is what keeps the two equal.
 
 export interface WindowEntry {
   /** Time of the latest admission merged into this entry: it expires at `at + durationMs`. */
