@@ -10,6 +10,7 @@ export const MANAGEMENT_PERMISSIONS = [
   "keys:read",
   "keys:update",
   "keys:revoke",
+  "keys:rotate",
   "keys:verify",
   "identities:create",
   "identities:read",

@@ -100,6 +100,19 @@ export function addManagementCommands(program: Command): void {
       const body = options.reason ? { reason: options.reason } : {};
       show(options.json, await client().request<Row>("POST", `/v1/keys/${encodeURIComponent(keyId)}/revoke`, body), options.json ? undefined : ["id", "revokedAt", "revokedReason"]);
     });
+  keys
+    .command("rotate <keyId>")
+    .description("give a key a new secret (printed once); the previous one keeps working for the grace period")
+    .option("--grace <seconds>", "seconds the previous secret stays valid (0: refused at once)", "3600")
+    .option("--json", "print JSON")
+    .action(async (keyId: string, options: { grace: string; json?: boolean }) => {
+      const grace = Number(options.grace);
+      if (!Number.isInteger(grace) || grace < 0) throw new CliError("--grace takes a whole number of seconds", 2);
+      const rotated = await client().request<Row>("POST", `/v1/keys/${encodeURIComponent(keyId)}/rotate`, { gracePeriodSeconds: grace });
+      if (options.json) return printJson(rotated);
+      show(false, rotated, ["id", "start", "previousValidUntil"]);
+      process.stdout.write(`\nkey  ${String(rotated.key)}\n\nStore the new key now: it will not be shown again.\n`);
+    });
 
   program
     .command("verify [key]")

@@ -125,4 +125,6 @@ export interface VerifiableKey {
   identity: IdentityRecord | null;
   /** Roles attached to the key, with their permissions. */
   roles: RoleRecord[];
+  /** Set when found by a secret that a rotation retired: honoured until then. */
+  graceEndsAt?: Date;
 }

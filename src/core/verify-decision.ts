@@ -29,6 +29,8 @@ export interface VerificationSubject {
   /** Milliseconds since the epoch, or null. */
   revokedAt: number | null;
   expiresAt: number | null;
+  /** Found by a secret a rotation retired: refused from this time on (as EXPIRED). */
+  graceEndsAt: number | null;
   enabled: boolean;
   /** Key permissions ∪ role permissions. */
   permissions: PermissionSet;
@@ -47,6 +49,7 @@ export function compileSubject(source: VerifiableKey): VerificationSubject {
     apiId: key.apiId,
     revokedAt: key.revokedAt ? key.revokedAt.getTime() : null,
     expiresAt: key.expiresAt ? key.expiresAt.getTime() : null,
+    graceEndsAt: source.graceEndsAt ? source.graceEndsAt.getTime() : null,
     enabled: key.enabled,
     permissions: compilePermissionSet([...key.permissions, ...roles.flatMap((role) => role.permissions)]),
     restrictions: compileRestrictions(key.restrictions),
@@ -89,6 +92,8 @@ export function decideVerification(
   if (subject.revokedAt !== null && subject.revokedAt <= now) return { ok: false, code: "REVOKED", subject };
   if (!subject.enabled) return { ok: false, code: "DISABLED", subject };
   if (subject.expiresAt !== null && subject.expiresAt <= now) return { ok: false, code: "EXPIRED", subject };
+  // The previous secret of a rotated key lives as long as its grace period, like a key's own expiry.
+  if (subject.graceEndsAt !== null && subject.graceEndsAt <= now) return { ok: false, code: "EXPIRED", subject };
   if (!subject.restrictions.ipAllowed(request.ip)) return { ok: false, code: "IP_NOT_ALLOWED", subject };
   if (!subject.restrictions.referrerAllowed(request.origin)) return { ok: false, code: "REFERRER_NOT_ALLOWED", subject };
   if (request.permissionQuery && !evaluatePermissionQuery(request.permissionQuery, subject.permissions)) {

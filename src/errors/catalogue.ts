@@ -19,6 +19,7 @@ export const ERROR_CATALOGUE = {
   API_PREFIX_RESERVED: { status: 400, title: "The key prefix is reserved" },
   CREDITS_NOT_SET: { status: 400, title: "The key or identity has no credits to add to or subtract from" },
   DUPLICATE_RATELIMIT: { status: 400, title: "Two rate limits have the same name" },
+  KEY_REVOKED: { status: 409, title: "The key is revoked" },
   UNKNOWN_ROLE: { status: 400, title: "A role named in the request does not exist" },
   UNKNOWN_IDENTITY: { status: 400, title: "The identity named in the request does not exist" },
   PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large" },
@@ -33,6 +34,9 @@ export const ERROR_CATALOGUE = {
   IDENTITY_EXTERNAL_ID_TAKEN: { status: 409, title: "An identity with this externalId exists already" },
   ROLE_NAME_TAKEN: { status: 409, title: "A role with this name exists already" },
   NOT_READY: { status: 503, title: "Keyward is not ready to serve" },
+  KEYWARD_UNAVAILABLE: { status: 503, title: "Keyward could not be reached to verify the key" },
+  UPSTREAM_UNAVAILABLE: { status: 502, title: "The API behind the gateway could not be reached" },
+  UPSTREAM_TIMEOUT: { status: 504, title: "The API behind the gateway did not answer in time" },
   INTERNAL_ERROR: { status: 500, title: "Internal error" },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -170,3 +170,32 @@ export async function revokeKey(ctx: ServiceContext, actor: Actor, keyId: string
   await ctx.invalidation.key(keyId);
   return toView(ctx, key, await rolesById(ctx.store, actor.workspaceId, key.roleIds));
 }
+
+/** Most grace a rotation may give the previous secret: 30 days. */
+export const MAX_ROTATION_GRACE_SECONDS = 30 * 86_400;
+
+/**
+ * A new secret for the same key record; the previous one keeps working for `gracePeriodSeconds`
+ * (0: refused at once). Returns the new secret, shown this once.
+ */
+export async function rotateKey(
+  ctx: ServiceContext,
+  actor: Actor,
+  keyId: string,
+  gracePeriodSeconds: number,
+): Promise<KeyView & { secret: string; previousValidUntil: Date }> {
+  const existing = await getKeyRecord(ctx, actor, keyId);
+  if (existing.revokedAt) throw new KeywardError("KEY_REVOKED", `Key ${keyId} is revoked; a revoked key cannot be rotated.`);
+  const api = await ctx.store.apis.get(actor.workspaceId, existing.apiId);
+  const now = ctx.now();
+  const generated = generateKey(api!.prefix, existing.environment, ctx.random);
+  const graceEndsAt = new Date(now.getTime() + gracePeriodSeconds * 1000);
+  const key = await ctx.store.keys.rotate(actor.workspaceId, keyId, { hash: generated.hash, start: generated.start }, graceEndsAt, now);
+  if (!key) throw new KeywardError("KEY_NOT_FOUND", `No key ${keyId} in this workspace.`);
+  ctx.cache.delete(generated.hash);
+  // Every node drops the old secret's entry: with a grace it is read again with its grace end, without
+  // one it is unknown from now on.
+  await ctx.invalidation.key(keyId);
+  const view = await toView(ctx, key, await rolesById(ctx.store, actor.workspaceId, key.roleIds));
+  return { ...view, secret: generated.key, previousValidUntil: graceEndsAt };
+}

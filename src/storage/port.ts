@@ -122,8 +122,16 @@ export interface KeyStore {
   update(workspaceId: string, keyId: string, patch: KeyPatch, now: Date): Promise<KeyRecord | null>;
   /** Sets revokedAt/revokedReason once; revoking again keeps the first revocation. */
   revoke(workspaceId: string, keyId: string, reason: string | null, now: Date): Promise<KeyRecord | null>;
-  /** One read of everything verification needs, by SHA-256 hex; null when unknown or its API is deleted. */
+  /**
+   * One read of everything verification needs, by SHA-256 hex of the current secret or of one a rotation
+   * retired (then `graceEndsAt` is set); null when unknown or its API is deleted.
+   */
   findForVerification(hash: string): Promise<VerifiableKey | null>;
+  /**
+   * New secret for the same key record (same id, permissions, limits, credits, usage). The old secret's
+   * hash is honoured until `graceEndsAt` (= now: refused at once, as EXPIRED). Null when not found or revoked.
+   */
+  rotate(workspaceId: string, keyId: string, next: { hash: string; start: string }, graceEndsAt: Date, now: Date): Promise<KeyRecord | null>;
   /** Write-behind of lastUsedAt (kept at the max) and verification counts; unknown ids are ignored. */
   recordUsage(usage: KeyUsage[]): Promise<void>;
 }

@@ -20,7 +20,8 @@ const MISS: CacheLookup = { hit: false };
 
 export class VerifyCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly hashByKeyId = new Map<string, string>();
+  /** A rotated key may be cached under its current and its retired secrets' hashes. */
+  private readonly hashesByKeyId = new Map<string, Set<string>>();
   private invalidations = 0;
 
   constructor(private readonly options: VerifyCacheOptions) {}
@@ -35,13 +36,19 @@ export class VerifyCache {
   }
 
   get(hash: string, now: number): CacheLookup {
+    const found = this.lookup(hash, now);
+    return found === undefined ? MISS : { hit: true, subject: found };
+  }
+
+  /** The hot-path form of `get`, allocating nothing: undefined on a miss, null for a known unknown key. */
+  lookup(hash: string, now: number): VerificationSubject | null | undefined {
     const entry = this.entries.get(hash);
-    if (!entry) return MISS;
+    if (entry === undefined) return undefined;
     if (entry.expiresAt <= now) {
       this.remove(hash);
-      return MISS;
+      return undefined;
     }
-    return { hit: true, subject: entry.subject };
+    return entry.subject;
   }
 
   set(hash: string, subject: VerificationSubject | null, now: number): void {
@@ -55,14 +62,17 @@ export class VerifyCache {
       this.remove(oldest);
     }
     this.entries.set(hash, { subject, expiresAt: now + ttl });
-    if (subject) this.hashByKeyId.set(subject.source.key.id, hash);
+    if (subject) {
+      const hashes = this.hashesByKeyId.get(subject.source.key.id);
+      if (hashes) hashes.add(hash);
+      else this.hashesByKeyId.set(subject.source.key.id, new Set([hash]));
+    }
   }
 
   /** Drops a key's entry, so the next verification reads the store. */
   invalidateKey(keyId: string): void {
     this.invalidations++;
-    const hash = this.hashByKeyId.get(keyId);
-    if (hash !== undefined) this.remove(hash);
+    for (const hash of this.hashesByKeyId.get(keyId) ?? []) this.remove(hash);
   }
 
   /** Drops an entry by hash (e.g. a negative entry for a key just created). */
@@ -75,7 +85,11 @@ export class VerifyCache {
     const entry = this.entries.get(hash);
     if (!entry) return;
     this.entries.delete(hash);
-    if (entry.subject) this.hashByKeyId.delete(entry.subject.source.key.id);
+    if (entry.subject) {
+      const hashes = this.hashesByKeyId.get(entry.subject.source.key.id);
+      hashes?.delete(hash);
+      if (hashes?.size === 0) this.hashesByKeyId.delete(entry.subject.source.key.id);
+    }
   }
 
   /** Drops every entry of a workspace (role, identity or API changes touch many keys at once). */
@@ -89,6 +103,6 @@ export class VerifyCache {
   clear(): void {
     this.invalidations++;
     this.entries.clear();
-    this.hashByKeyId.clear();
+    this.hashesByKeyId.clear();
   }
 }

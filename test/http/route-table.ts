@@ -106,6 +106,10 @@ export const ROUTES: RouteCase[] = [
   { method: "GET", route: "/v1/workspaces/current", permission: "workspaces:read", success: 200, foreign: { own: 200 },
     prepare: async () => ({ url: "/v1/workspaces/current" }) },
 
+  // Rotation
+  { method: "POST", route: "/v1/keys/:keyId/rotate", permission: "keys:rotate", success: 200, foreign: { notFound: "KEY_NOT_FOUND" },
+    prepare: async (f) => ({ url: `/v1/keys/${(await f.key()).id}/rotate`, body: { gracePeriodSeconds: 60 } }) },
+
   // Standalone limiter
   { method: "POST", route: "/v1/ratelimit", permission: "ratelimits:limit", success: 200, foreign: { own: 200 },
     prepare: async () => ({ url: "/v1/ratelimit", body: { namespace: "matrix", identifier: "user-1", limit: 100, durationMs: 60_000 } }) },
@@ -126,6 +130,9 @@ export const PUBLIC_ROUTES = [
   "GET /readyz",
   "GET /metrics",
   "GET /openapi.json",
+  // nginx auth_request: answers only about the key the caller itself presents (no root key), and
+  // limits unknown-key attempts per client address (test/nginx/auth-route.test.ts).
+  "GET /v1/auth",
   // The docs UI (@fastify/swagger-ui) and its static files.
   /^GET \/docs(\/.*)?$/,
 ];

@@ -11,6 +11,7 @@ import { keyContract } from "./contract/keys.js";
 import { lifecycleContract } from "./contract/lifecycle.js";
 import { rateLimitOverrideContract } from "./contract/ratelimit-overrides.js";
 import { roleAndPermissionContract } from "./contract/roles-permissions.js";
+import { rotationContract } from "./contract/rotation.js";
 import { transactionContract } from "./contract/transactions.js";
 import { verificationAndUsageContract } from "./contract/verification-usage.js";
 import { workspaceAndApiContract } from "./contract/workspaces-apis.js";
@@ -38,6 +39,7 @@ describe.each(storeAdapters())("storage contract: $name", (adapter) => {
 
   describe("workspaces and apis", () => workspaceAndApiContract(context));
   describe("keys", () => keyContract(context));
+  describe("rotation", () => rotationContract(context));
   describe("verification and usage", () => verificationAndUsageContract(context));
   describe("identities", () => identityContract(context));
   describe("roles and permissions", () => roleAndPermissionContract(context));

@@ -67,7 +67,7 @@ describe.each(storeAdapters())("storage migrations: $name", (adapter) => {
     expect(await database.migrationCount()).toBe(1);
 
     store = await database.open();
-    expect(await database.migrationCount()).toBe(2);
+    expect(await database.migrationCount()).toBeGreaterThan(1);
     const key = await store.keys.get(ids.ws, ids.key);
     expect(key).toMatchObject({ id: ids.key, ratelimits: [], credits: null });
     const found = await store.keys.findForVerification("f".repeat(64));

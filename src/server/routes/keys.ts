@@ -1,7 +1,7 @@
 // /v1/keys: create (the only answer that carries the key), read, list, update, revoke.
-import { createKey, getKey, listKeys, revokeKey, updateKey } from "../../services/index.js";
+import { createKey, getKey, listKeys, revokeKey, rotateKey, updateKey } from "../../services/index.js";
 import { AUTHED_PROBLEMS, IdParam, PageOf, problems } from "../schemas/common.js";
-import { CreateKeyBody, CreatedKey, Key, ListKeysQuery, RevokeBody, UpdateKeyBody } from "../schemas/keys.js";
+import { CreateKeyBody, CreatedKey, Key, ListKeysQuery, RevokeBody, RotateKeyBody, RotatedKey, UpdateKeyBody } from "../schemas/keys.js";
 import { actorOf, guard, managed, type App, type RouteOptions } from "../route-kit.js";
 import { keyView } from "../views.js";
 
@@ -66,5 +66,22 @@ export async function keyRoutes(app: App, { ctx }: RouteOptions) {
       },
     },
     async (request) => keyView(await revokeKey(ctx, actorOf(request), request.params.keyId, request.body?.reason ?? null)),
+  );
+  app.post(
+    "/v1/keys/:keyId/rotate",
+    {
+      preValidation: guard(ctx, "keys:rotate"),
+      schema: {
+        ...managed("keys", "Rotate a key: a new secret for the same key, the previous one honoured for a grace period"),
+        params: KeyParams,
+        body: RotateKeyBody,
+        response: { 200: RotatedKey, ...problems(...AUTHED_PROBLEMS, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const rotated = await rotateKey(ctx, actorOf(request), request.params.keyId, request.body.gracePeriodSeconds);
+      reply.header("cache-control", "no-store");
+      return { key: rotated.secret, previousValidUntil: rotated.previousValidUntil.toISOString(), ...keyView(rotated) };
+    },
   );
 }

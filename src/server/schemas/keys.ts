@@ -133,3 +133,23 @@ export const VerifyKeyResult = Type.Object(
   },
   { $id: "VerifyKeyResult" },
 );
+
+export const RotateKeyBody = Type.Object(
+  {
+    gracePeriodSeconds: Type.Integer({
+      minimum: 0,
+      maximum: 30 * 86_400,
+      description: "How long the previous secret keeps working (0: refused at once)",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const RotatedKey = Type.Object(
+  {
+    key: Type.String({ description: "The new secret. Shown this once." }),
+    previousValidUntil: Type.String({ format: "date-time", description: "Until when the previous secret is honoured" }),
+    ...Key.properties,
+  },
+  { $id: "RotatedKey" },
+);

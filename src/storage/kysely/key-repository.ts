@@ -45,6 +45,8 @@ export function createKeyRepository(ctx: StoreContext): KeyStore {
 
     findForVerification: (hash) => findForVerification(ctx, hash),
 
+    rotate: (workspaceId, keyId, next, graceEndsAt, now) => atomic(ctx, (tx) => rotateKey(tx, workspaceId, keyId, next, graceEndsAt, now)),
+
     recordUsage: (usage) => recordUsage(ctx, usage),
   };
 }
@@ -112,4 +114,35 @@ async function updateKey(tx: StoreContext, workspaceId: string, keyId: string, p
   if (patch.roleIds !== undefined) await replaceKeyRoles(tx, workspaceId, keyId, patch.roleIds);
   if (patch.permissions !== undefined) await registerPermissions(tx, workspaceId, patch.permissions, now);
   return getLiveKey(tx, workspaceId, keyId);
+}
+
+/**
+ * Gives the key a new secret. The old one's hash is kept as retired until `graceEndsAt`; secrets retired
+ * by earlier rotations keep their own grace end, never a later one, and go once it has passed.
+ */
+async function rotateKey(
+  ctx: StoreContext,
+  workspaceId: string,
+  keyId: string,
+  next: { hash: string; start: string },
+  graceEndsAt: Date,
+  now: Date,
+): Promise<KeyRecord | null> {
+  const key = await getLiveKey(ctx, workspaceId, keyId);
+  if (!key || key.revokedAt) return null;
+  const { db, profile } = ctx;
+  // Kept even with no grace, so the old secret is answered EXPIRED rather than unknown.
+  {
+    await db.insertInto("retired_key_hashes").values({ hash: key.hash, key_id: key.id, workspace_id: workspaceId, grace_ends_at: profile.time.encode(graceEndsAt) }).execute();
+  }
+  // Retired secrets whose grace is over are of no use to anyone: they go now.
+  await db.deleteFrom("retired_key_hashes").where("key_id", "=", key.id).where("grace_ends_at", "<", profile.time.encode(now)).execute();
+  await db
+    .updateTable("keys")
+    .set({ hash: next.hash, start: next.start, updated_at: profile.time.encode(now) })
+    .where("workspace_id", "=", workspaceId)
+    .where("id", "=", keyId)
+    .execute()
+    .catch((error: unknown) => rethrowConflict(ctx, error, () => new StoreConflictError("hash")));
+  return getLiveKey(ctx, workspaceId, keyId);
 }

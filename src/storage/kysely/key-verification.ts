@@ -5,7 +5,20 @@ import type { StoreContext } from "./context.js";
 import { creditsOf } from "./owner-credits.js";
 import { toApi, toIdentity, toKey, toRole } from "./row-mappers.js";
 
+/**
+ * By the current secret's hash, else by a secret a rotation retired (then `graceEndsAt` says until
+ * when it is honoured; the decision refuses it afterwards).
+ */
 export async function findForVerification(ctx: StoreContext, hash: string): Promise<VerifiableKey | null> {
+  const current = await findKey(ctx, { hash });
+  if (current) return current;
+  const retired = await ctx.db.selectFrom("retired_key_hashes").select(["key_id", "workspace_id", "grace_ends_at"]).where("hash", "=", hash).executeTakeFirst();
+  if (!retired) return null;
+  const key = await findKey(ctx, { id: retired.key_id, workspaceId: retired.workspace_id });
+  return key ? { ...key, graceEndsAt: ctx.profile.time.decode(retired.grace_ends_at) } : null;
+}
+
+async function findKey(ctx: StoreContext, by: { hash: string } | { id: string; workspaceId: string }): Promise<VerifiableKey | null> {
   const { db, profile } = ctx;
   // Join conditions repeat the workspace so that a row pointing across workspaces is never followed.
   const row = await db
@@ -29,7 +42,7 @@ export async function findForVerification(ctx: StoreContext, hash: string): Prom
       "identities.created_at as identity_created_at",
       "identities.updated_at as identity_updated_at",
     ])
-    .where("keys.hash", "=", hash)
+    .where((eb) => ("hash" in by ? eb("keys.hash", "=", by.hash) : eb.and([eb("keys.id", "=", by.id), eb("keys.workspace_id", "=", by.workspaceId)])))
     .where("apis.deleted_at", "is", null)
     .executeTakeFirst();
   if (!row) return null;

@@ -105,11 +105,19 @@ export interface RateLimitOverridesTable {
   updated_at: TimeValue;
 }
 
+export interface RetiredKeyHashesTable {
+  hash: string;
+  key_id: string;
+  workspace_id: string;
+  grace_ends_at: TimeValue;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   apis: ApisTable;
   keys: KeysTable;
   key_roles: KeyRolesTable;
+  retired_key_hashes: RetiredKeyHashesTable;
   identities: IdentitiesTable;
   roles: RolesTable;
   permissions: PermissionsTable;

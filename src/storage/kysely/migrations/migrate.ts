@@ -5,12 +5,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from "k
 import type { DialectProfile } from "../dialect-profile.js";
 import { initialMigration } from "./0001-initial.js";
 import { rateLimitsAndCreditsMigration } from "./0002-ratelimits-credits.js";
+import { retiredKeyHashesMigration } from "./0003-retired-key-hashes.js";
 
 /** Names sort in the order they apply; never rename or edit a released one, add the next instead. */
 function migrationsFor(profile: DialectProfile): Record<string, Migration> {
   return {
     "0001_initial": initialMigration(profile.columnTypes),
     "0002_ratelimits_credits": rateLimitsAndCreditsMigration(profile.columnTypes),
+    "0003_retired_key_hashes": retiredKeyHashesMigration(profile.columnTypes),
   };
 }
 
