@@ -10,12 +10,14 @@ import { startServer, type RunningServer } from "../../src/server/start.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 
-function quickstartScript(): string {
-  const block = readme.split("<!-- quickstart:begin -->")[1]?.split("<!-- quickstart:end -->")[0] ?? "";
+function readmeScript(name: string): string {
+  const block = readme.split(`<!-- ${name}:begin -->`)[1]?.split(`<!-- ${name}:end -->`)[0] ?? "";
   const script = /```sh\n([\s\S]*?)```/.exec(block)?.[1];
-  if (!script) throw new Error("README has no quick start block");
+  if (!script) throw new Error(`README has no ${name} block`);
   return script;
 }
+
+const quickstartScript = () => readmeScript("quickstart");
 
 describe("README quick start", () => {
   let dir: string;
@@ -49,5 +51,17 @@ describe("README quick start", () => {
     expect(answers[1]).toMatchObject({ revokedReason: "laptop stolen" });
     expect(answers[1]!.revokedAt).toEqual(expect.any(String));
     expect(answers[2]).toMatchObject({ valid: false, code: "REVOKED" });
+  });
+
+  it("runs the rate limits and credits example: cost, top up, set, remove", async () => {
+    const script = quickstartScript().replace("KEYWARD=http://127.0.0.1:8080", `KEYWARD=${server.url}`) + readmeScript("limits");
+    const { stdout } = await promisify(execFile)("bash", ["-euo", "pipefail", "-c", script], { cwd: dir, env: { ...process.env, KEYWARD_ROOT_KEY: rootKey }, encoding: "utf8" });
+    const answers = stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, any>).slice(3);
+    expect(answers).toHaveLength(4);
+    expect(answers[0]).toMatchObject({ valid: true, code: "VALID", credits: { remaining: 90 } });
+    expect(answers[0]!.ratelimits[0]).toMatchObject({ name: "burst", limit: 3, remaining: 2 });
+    expect(answers[1]!.credits.remaining).toBe(140);
+    expect(answers[2]!.credits.remaining).toBe(10);
+    expect(answers[3]!.credits).toBeNull();
   });
 });
