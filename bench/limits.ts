@@ -7,6 +7,7 @@ import { MemoryLimiter, RedisLimiter, type LimitRequest, type Limiter } from "..
 import { deleteKeys } from "../test/limits/adapters.js";
 import { hasRedisServer, startRedisServer, type RedisServer } from "../test/limits/redis-server.js";
 import { measure, report, type BenchCase, type BenchResult } from "./limits-harness.js";
+import { verifyCases } from "./limits-verify.js";
 
 const { values } = parseArgs({ options: { redis: { type: "string" }, seconds: { type: "string", default: "2" } } });
 const seconds = Math.min(10, Math.max(0.5, Number(values.seconds) || 2));
@@ -63,8 +64,16 @@ async function main(): Promise<void> {
     console.log("redis: skipped (no --redis URL, no KEYWARD_TEST_REDIS_URL, no redis-server binary)\n");
   }
 
+  const verify = await verifyCases();
+  const [none, one] = [await measure(verify.cases[0]!, seconds), await measure(verify.cases[1]!, seconds)];
+  await verify.close();
+  results.push(none, one);
+
   console.log(`limiter decisions, ${seconds} s per case, node ${process.version}\n`);
   console.log(report(baseline, results));
+  const ratio = none.perSecond / one.perSecond;
+  console.log(`\nverify with one auto-applied limit costs ${ratio.toFixed(2)}x verify with none (same run)`);
+  console.log(JSON.stringify({ bench: "limits", results, verifyLimitRatio: +ratio.toFixed(3) }));
 }
 
 await main();
