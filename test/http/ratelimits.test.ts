@@ -26,11 +26,11 @@ describe("rate limits on keys", () => {
   it("admits exactly the limit, then answers RATE_LIMITED with what is left and when it resets", async () => {
     const key = await f.key({ ratelimits: [burst(3)] });
     const first = await f.verify({ key: key.key });
-    expect(first.ratelimits).toEqual([{ name: "burst", limit: 3, remaining: 2, reset: expect.any(Number) }]);
+    expect(first.ratelimits).toEqual([{ name: "burst", limit: 3, remaining: 2, reset: expect.any(Number), durationMs: MINUTE, allowed: true, retryAfterMs: null }]);
     expect(await codes(key.key, 3)).toEqual(["VALID", "VALID", "RATE_LIMITED"]);
     const refused = await f.verify({ key: key.key });
     expect(refused).toMatchObject({ valid: false, code: "RATE_LIMITED", keyId: key.id });
-    expect((refused.ratelimits as any[])[0]).toMatchObject({ name: "burst", limit: 3, remaining: 0 });
+    expect((refused.ratelimits as any[])[0]).toMatchObject({ name: "burst", limit: 3, remaining: 0, durationMs: MINUTE, allowed: false, retryAfterMs: expect.any(Number) });
     expect((refused.ratelimits as any[])[0].reset).toBeGreaterThan(Date.now());
   });
 

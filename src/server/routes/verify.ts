@@ -64,7 +64,15 @@ export function verifyAnswer({ code, subject, ratelimits, credits }: VerifyOutco
     permissions: subject.permissions.names as string[],
     roles: roles.map((role) => role.name),
     expiresAt: key.expiresAt ? key.expiresAt.toISOString() : null,
-    ratelimits: ratelimits.map((limit) => ({ name: limit.name, limit: limit.limit, remaining: limit.remaining, reset: now + limit.resetMs })),
+    ratelimits: ratelimits.map((limit) => ({
+      name: limit.name,
+      limit: limit.limit,
+      remaining: limit.remaining,
+      reset: now + limit.resetMs,
+      durationMs: limit.durationMs,
+      allowed: limit.allowed,
+      retryAfterMs: limit.retryAfterMs,
+    })),
     credits,
   };
 }

@@ -75,11 +75,16 @@ export const RequestedLimits = Type.Array(
   { maxItems: 32, description: "Limits to apply besides the auto-applied ones; limit+durationMs apply an ad hoc limit" },
 );
 
+// durationMs, allowed and retryAfterMs let a remote answerer (SDK middleware, a gateway in remote
+// mode) build the same RateLimit-Policy / RateLimit / Retry-After headers as an in-process one.
 export const LimitState = Type.Object({
   name: Type.String(),
   limit: Type.Integer(),
   remaining: Type.Integer(),
   reset: Type.Integer({ description: "Epoch milliseconds when the full limit is available again" }),
+  durationMs: Type.Integer({ description: "The window the limit counts in, in milliseconds" }),
+  allowed: Type.Boolean({ description: "False for a limit that refused this call" }),
+  retryAfterMs: Type.Union([Type.Integer(), Type.Null()], { description: "When refused: milliseconds until a call of this cost could pass; null otherwise, or when it never can" }),
 });
 
 export const RateLimitBody = Type.Object(
