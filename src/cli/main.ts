@@ -60,6 +60,43 @@ program
     process.once("SIGINT", () => stop("SIGINT"));
   });
 
+program
+  .command("gateway")
+  .description("run the gateway: a reverse proxy that verifies API keys in front of an unchanged API")
+  .option("--upstream <url>", "the API to protect, e.g. http://127.0.0.1:3000")
+  .option("--api <apiId>", "the Keyward API whose keys are accepted")
+  .option("--port <port>", "port to listen on (default 8081)")
+  .option("--host <host>", "address to listen on (default 127.0.0.1)")
+  .option("--config <file>", "YAML config: routes, key headers, timeouts; flags win over it")
+  .option("--mode <mode>", "embedded (verify against KEYWARD_DATABASE_URL) or remote (ask KEYWARD_URL); default: remote when KEYWARD_URL is set")
+  .option("--workspace <workspaceId>", "embedded mode: pin the workspace and check that --api belongs to it")
+  .addHelpText(
+    "after",
+    [
+      "",
+      "Embedded mode reads the server's KEYWARD_* settings (KEYWARD_DATABASE_URL, KEYWARD_REDIS_URL, …).",
+      "Remote mode needs KEYWARD_URL and KEYWARD_ROOT_KEY (a root key with keys:verify) in the environment.",
+      "The config file is described in the README: \"Protect your API without code: the gateway\".",
+    ].join("\n"),
+  )
+  .action(async (options: { config?: string; upstream?: string; api?: string; port?: string; host?: string; mode?: string; workspace?: string }) => {
+    const { loadGatewayConfig, startGateway } = await import("../gateway/index.js");
+    const { config: file, ...flags } = options;
+    const gateway = await startGateway(loadGatewayConfig(flags, file));
+    const stop = (signal: string) => {
+      process.stderr.write(`keyward gateway: ${signal}, stopping\n`);
+      gateway.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`keyward gateway: error while stopping: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+
 addManagementCommands(program);
 
 try {

@@ -27,6 +27,9 @@ export const ConfigSchema = Type.Object(
     redisUrl: Type.Optional(Type.String({ pattern: "^rediss?://" })),
     /** Credits leased from the store per write: what a crash can at most leave unspent. */
     creditBlockSize: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 100 }),
+    /** `GET /v1/auth` (nginx auth_request): unknown or malformed keys one client address may try per window. */
+    authFailureLimit: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 60 }),
+    authFailureWindowMs: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 60_000 }),
   },
   { additionalProperties: false },
 );
@@ -51,4 +54,6 @@ export const ENV_VARIABLES: Record<string, keyof KeywardConfig> = {
   KEYWARD_TRUST_PROXY: "trustProxy",
   KEYWARD_REDIS_URL: "redisUrl",
   KEYWARD_CREDIT_BLOCK_SIZE: "creditBlockSize",
+  KEYWARD_AUTH_FAILURE_LIMIT: "authFailureLimit",
+  KEYWARD_AUTH_FAILURE_WINDOW_MS: "authFailureWindowMs",
 };

@@ -45,6 +45,8 @@ describe("loadConfig", () => {
       bodyLimitBytes: 1024 * 1024,
       trustProxy: false,
       creditBlockSize: 100,
+      authFailureLimit: 60,
+      authFailureWindowMs: 60_000,
     });
   });
 

@@ -35,12 +35,13 @@ function quoted(text: string): string {
 
 export function httpAnswer(code: AnswerCode, options: { realm?: string; ratelimits?: readonly RateLimitHeaderInput[] } = {}): HttpAnswer {
   const [status, title, detail] = TITLES[code];
-  const realm = `Bearer realm=${quoted(options.realm ?? "api")}`;
   const headers: Record<string, string> = rateLimitHeaders(options.ratelimits ?? []);
+  // A valid call (the hot path of the gateway) needs no challenge: the realm is built only for refusals.
+  if (status === 200) return { status, headers, problem: null };
+  const realm = `Bearer realm=${quoted(options.realm ?? "api")}`;
   if (code === "MISSING") headers["WWW-Authenticate"] = realm;
   else if (status === 401) headers["WWW-Authenticate"] = `${realm}, error="invalid_token"`;
   else if (code === "INSUFFICIENT_PERMISSIONS") headers["WWW-Authenticate"] = `${realm}, error="insufficient_scope"`;
-  if (status === 200) return { status, headers, problem: null };
   const type = `urn:keyward:problem:${code.toLowerCase().replaceAll("_", "-")}`;
   return { status, headers, problem: { type, title, status, code, detail } };
 }

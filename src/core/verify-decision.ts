@@ -60,8 +60,9 @@ export function compileSubject(source: VerifiableKey): VerificationSubject {
 
 export interface VerificationRequest {
   /**
-   * The workspace of the caller (the root key's workspace). null only when authenticating a root key,
-   * whose own record names its workspace.
+   * The workspace of the caller (the root key's workspace). null when the key's own record names the
+   * workspace: authenticating a root key, and answering about the key presented (the gateway in
+   * embedded mode, `GET /v1/auth`), there restricted by `apiId` when one is given.
    */
   workspaceId: string | null;
   /** When given, the key must belong to this API. */

@@ -34,7 +34,7 @@ export const ERROR_CATALOGUE = {
   IDENTITY_EXTERNAL_ID_TAKEN: { status: 409, title: "An identity with this externalId exists already" },
   ROLE_NAME_TAKEN: { status: 409, title: "A role with this name exists already" },
   NOT_READY: { status: 503, title: "Keyward is not ready to serve" },
-  KEYWARD_UNAVAILABLE: { status: 503, title: "Keyward could not be reached to verify the key" },
+  VERIFICATION_UNAVAILABLE: { status: 503, title: "The API key could not be verified right now" },
   UPSTREAM_UNAVAILABLE: { status: 502, title: "The API behind the gateway could not be reached" },
   UPSTREAM_TIMEOUT: { status: 504, title: "The API behind the gateway did not answer in time" },
   INTERNAL_ERROR: { status: 500, title: "Internal error" },

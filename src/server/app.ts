@@ -9,6 +9,7 @@ import type { ServiceContext } from "../services/index.js";
 import { errorHandler, sendProblem } from "./problem.js";
 import { requestSerializer } from "./redaction.js";
 import { apiRoutes } from "./routes/apis.js";
+import { authRoutes, type AuthFailureLimit } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
 import { identityRoutes } from "./routes/identities.js";
 import { keyRoutes } from "./routes/keys.js";
@@ -27,6 +28,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** Query parameter that may carry a key; always redacted from logs. */
   keyQueryParam?: string;
+  /** `GET /v1/auth`: unknown or malformed keys one client address may try per window (default 60 a minute). */
+  authFailures?: AuthFailureLimit;
   https?: { cert: Buffer; key: Buffer } | null;
 }
 
@@ -78,5 +81,11 @@ export async function buildApp(options: AppOptions) {
   for (const routes of [healthRoutes, apiRoutes, keyRoutes, verifyRoutes, identityRoutes, roleRoutes, workspaceRoutes, rateLimitRoutes]) {
     await app.register(routes, { ctx });
   }
+  // nginx auth_request: answers about the key presented, so it takes no root key (see routes/auth.ts).
+  await app.register(authRoutes, {
+    ctx,
+    failures: options.authFailures ?? { limit: 60, windowMs: 60_000 },
+    ...(options.keyQueryParam ? { keyQueryParam: options.keyQueryParam } : {}),
+  });
   return app;
 }

@@ -53,6 +53,7 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ...(config.keyQueryParam ? { keyQueryParam: config.keyQueryParam } : {}),
+    authFailures: { limit: config.authFailureLimit, windowMs: config.authFailureWindowMs },
     https: tls,
   });
   ctx.usage.start(config.usageFlushIntervalMs);
