@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError, ConfigSchema, ENV_VARIABLES, loadConfig } from "../config/index.js";
 import { CliError, DEFAULT_URL } from "./client.js";
 import { addManagementCommands } from "./commands.js";
+import { addScanCommand } from "./scan-command.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -98,6 +99,7 @@ program
   });
 
 addManagementCommands(program);
+addScanCommand(program);
 
 try {
   await program.parseAsync(process.argv);
