@@ -28,6 +28,7 @@ export const MANAGEMENT_PERMISSIONS = [
   "ratelimits:limit",
   "ratelimits:read",
   "ratelimits:update",
+  "audit:read",
 ] as const;
 export type ManagementPermission = (typeof MANAGEMENT_PERMISSIONS)[number];
 
@@ -35,7 +36,7 @@ export type ManagementPermission = (typeof MANAGEMENT_PERMISSIONS)[number];
 export const INSTALL_ROOT_PERMISSIONS = ["*"];
 
 /** The first root key of a workspace created through the API: everything inside that workspace only. */
-export const WORKSPACE_ROOT_PERMISSIONS = ["apis:*", "keys:*", "identities:*", "roles:*", "root_keys:*", "workspaces:read", "ratelimits:*"];
+export const WORKSPACE_ROOT_PERMISSIONS = ["apis:*", "keys:*", "identities:*", "roles:*", "root_keys:*", "workspaces:read", "ratelimits:*", "audit:read"];
 
 /** A root key may hand out only what it holds itself: every requested name must be covered. */
 export function uncoveredPermissions(holder: PermissionSet, requested: readonly string[]): string[] {

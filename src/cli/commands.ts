@@ -1,5 +1,6 @@
 // The management commands: thin wrappers over the HTTP API, tables for people and --json for scripts.
 import { Option, type Command } from "commander";
+import { addAuditCommands } from "./audit-commands.js";
 import { CliError, createApiClient } from "./client.js";
 import { printJson, printRecord, printTable } from "./output.js";
 
@@ -131,4 +132,6 @@ export function addManagementCommands(program: Command): void {
       show(options.json, result, options.json ? undefined : ["valid", "code", "keyId", "apiId", "name", "identity", "permissions", "expiresAt"]);
       if (!result.valid) process.exitCode = 1;
     });
+
+  addAuditCommands(program);
 }

@@ -30,6 +30,10 @@ export const ConfigSchema = Type.Object(
     /** `GET /v1/auth` (nginx auth_request): unknown or malformed keys one client address may try per window. */
     authFailureLimit: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 60 }),
     authFailureWindowMs: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 60_000 }),
+    /** PEM file of the Ed25519 key that signs audit checkpoints (`keyward audit keygen`); unset: no checkpoints. */
+    auditSigningKey: Type.Optional(Type.String({ minLength: 1 })),
+    /** How often each workspace's audit chain head is signed (also once on shutdown). */
+    auditCheckpointIntervalMs: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 300_000 }),
   },
   { additionalProperties: false },
 );
@@ -56,4 +60,6 @@ export const ENV_VARIABLES: Record<string, keyof KeywardConfig> = {
   KEYWARD_CREDIT_BLOCK_SIZE: "creditBlockSize",
   KEYWARD_AUTH_FAILURE_LIMIT: "authFailureLimit",
   KEYWARD_AUTH_FAILURE_WINDOW_MS: "authFailureWindowMs",
+  KEYWARD_AUDIT_SIGNING_KEY: "auditSigningKey",
+  KEYWARD_AUDIT_CHECKPOINT_INTERVAL_MS: "auditCheckpointIntervalMs",
 };

@@ -47,6 +47,7 @@ describe("loadConfig", () => {
       creditBlockSize: 100,
       authFailureLimit: 60,
       authFailureWindowMs: 60_000,
+      auditCheckpointIntervalMs: 300_000,
     });
   });
 
@@ -160,6 +161,12 @@ describe("loadConfig TLS and bind rules", () => {
       "KEYWARD_TLS_CERT is set alone: KEYWARD_TLS_CERT and KEYWARD_TLS_KEY must be set together",
     ]);
     expect(problemsOf({ KEYWARD_TLS_KEY: pem })[0]).toMatch(/^KEYWARD_TLS_KEY is set alone/);
+  });
+
+  it("refuses an audit signing key file that cannot be read, naming the variable", () => {
+    const missing = join(dir, "missing-signing.pem");
+    expect(problemsOf({ KEYWARD_AUDIT_SIGNING_KEY: missing })).toEqual([`KEYWARD_AUDIT_SIGNING_KEY names ${missing}, which cannot be read (ENOENT)`]);
+    expect(problemsOf({ KEYWARD_AUDIT_CHECKPOINT_INTERVAL_MS: "10" })[0]).toMatch(/^KEYWARD_AUDIT_CHECKPOINT_INTERVAL_MS must be a whole number from 1000 to 86400000/);
   });
 
   it("refuses TLS files that cannot be read, naming the variable", () => {

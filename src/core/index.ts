@@ -1,4 +1,5 @@
 // The pure core: key format, ids, permissions, restrictions and the verification decision. No I/O.
+export * from "./audit/index.js";
 export * from "./base62.js";
 export * from "./crc32.js";
 export * from "./ids.js";

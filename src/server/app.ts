@@ -9,6 +9,7 @@ import type { ServiceContext } from "../services/index.js";
 import { errorHandler, sendProblem } from "./problem.js";
 import { requestSerializer } from "./redaction.js";
 import { apiRoutes } from "./routes/apis.js";
+import { auditRoutes } from "./routes/audit.js";
 import { authRoutes, type AuthFailureLimit } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
 import { identityRoutes } from "./routes/identities.js";
@@ -78,7 +79,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } as object }, async () => app.swagger());
 
-  for (const routes of [healthRoutes, apiRoutes, keyRoutes, verifyRoutes, identityRoutes, roleRoutes, workspaceRoutes, rateLimitRoutes]) {
+  for (const routes of [healthRoutes, apiRoutes, keyRoutes, verifyRoutes, identityRoutes, roleRoutes, workspaceRoutes, rateLimitRoutes, auditRoutes]) {
     await app.register(routes, { ctx });
   }
   // nginx auth_request: answers about the key presented, so it takes no root key (see routes/auth.ts).

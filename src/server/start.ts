@@ -1,6 +1,7 @@
 // Runs Keyward as a server: config → store (migrations) → first-start bootstrap → listen → graceful stop.
 import { readFileSync } from "node:fs";
 import pino from "pino";
+import { createCheckpointWriter, loadSigningKey } from "../audit/index.js";
 import { isLoopbackHost, type KeywardConfig } from "../config/index.js";
 import { createChangeBus } from "../bus/index.js";
 import { createMetrics } from "../metrics/index.js";
@@ -32,6 +33,10 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
     logger.warn({ host: config.host }, "listening on a non-loopback address without TLS: keys will cross the network in clear text");
   }
 
+  // Before anything opens: a named signing key that cannot be used stops the start.
+  const auditKey = config.auditSigningKey ? loadSigningKey(config.auditSigningKey) : null;
+  if (auditKey?.looseMode) logger.warn({ file: config.auditSigningKey }, "the audit signing key file is readable by group or others: chmod 600 it");
+
   const store = await createStore({ url: config.databaseUrl });
   const metrics = createMetrics();
   const backends = await createSharedBackends({ redisUrl: config.redisUrl, credits: store.credits, metrics, logger });
@@ -45,6 +50,7 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
     bus,
     creditBlockSize: config.creditBlockSize,
     cache: { maxEntries: config.cacheMaxEntries, ttlMs: config.cacheTtlMs, negativeTtlMs: config.negativeCacheTtlMs },
+    auditKey,
   });
   const installRootKey = await bootstrapInstall(ctx);
   const app = await buildApp({
@@ -57,6 +63,8 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
     https: tls,
   });
   ctx.usage.start(config.usageFlushIntervalMs);
+  const checkpoints = auditKey ? createCheckpointWriter({ audit: store.audit, key: auditKey, now: ctx.now, logger }) : null;
+  checkpoints?.start(config.auditCheckpointIntervalMs);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -78,13 +86,16 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
       ].join("\n"),
     );
   }
-  logger.info({ url, database: store.capabilities.sharedAcrossProcesses ? "postgres" : "sqlite", limiter: ctx.limiter.status().backend, changeBus: bus.constructor.name }, "keyward listening");
+  logger.info({ url, database: store.capabilities.sharedAcrossProcesses ? "postgres" : "sqlite", limiter: ctx.limiter.status().backend, changeBus: bus.constructor.name, auditCheckpoints: auditKey ? auditKey.keyId : "off" }, "keyward listening");
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
       ctx.usage.stop();
       await app.close();
+      // The last changes get a checkpoint before the database goes.
+      await checkpoints?.stop();
+      await checkpoints?.writeNow().catch((error: unknown) => logger.warn({ err: error }, "audit checkpoint on shutdown failed"));
       await closeServiceContext(ctx);
       await bus.close();
       await backends.close();

@@ -2,13 +2,16 @@
 import { createId, type ApiDefaults, type ApiRecord } from "../core/index.js";
 import { KeywardError } from "../errors/index.js";
 import type { Actor } from "../auth/index.js";
+import { apiAuditView } from "../audit/audit-views.js";
+import type { Store } from "../storage/port.js";
+import { recordChange, type ChangeActor } from "./audit-trail.js";
 import type { ServiceContext } from "./context.js";
 import { ROOT_KEY_PREFIX } from "./root-keys-service.js";
 import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
 
 export async function createApi(
   ctx: ServiceContext,
-  actor: Actor,
+  actor: ChangeActor,
   input: { name: string; prefix: string; defaults?: ApiDefaults },
 ): Promise<ApiRecord> {
   if (input.prefix === ROOT_KEY_PREFIX) {
@@ -18,21 +21,29 @@ export async function createApi(
     ]);
   }
   const now = ctx.now();
-  return ctx.store.apis.create({
-    id: createId("api", now, ctx.random),
-    workspaceId: actor.workspaceId,
-    kind: "customer",
-    name: input.name,
-    prefix: input.prefix,
-    defaults: input.defaults ?? {},
-    now,
+  return ctx.store.transaction(async (store) => {
+    const api = await store.apis.create({
+      id: createId("api", now, ctx.random),
+      workspaceId: actor.workspaceId,
+      kind: "customer",
+      name: input.name,
+      prefix: input.prefix,
+      defaults: input.defaults ?? {},
+      now,
+    });
+    await recordChange(ctx, store, actor, { action: "api.create", targetId: api.id, after: apiAuditView(api) });
+    return api;
   });
 }
 
-export async function getApi(ctx: ServiceContext, actor: Actor, apiId: string): Promise<ApiRecord> {
-  const api = await ctx.store.apis.get(actor.workspaceId, apiId);
+async function findApi(store: Store, actor: Actor, apiId: string): Promise<ApiRecord> {
+  const api = await store.apis.get(actor.workspaceId, apiId);
   if (!api || api.kind !== "customer") throw new KeywardError("API_NOT_FOUND", `No API ${apiId} in this workspace.`);
   return api;
+}
+
+export function getApi(ctx: ServiceContext, actor: Actor, apiId: string): Promise<ApiRecord> {
+  return findApi(ctx.store, actor, apiId);
 }
 
 export async function listApis(ctx: ServiceContext, actor: Actor, query: PageQuery) {
@@ -41,19 +52,25 @@ export async function listApis(ctx: ServiceContext, actor: Actor, query: PageQue
 
 export async function updateApi(
   ctx: ServiceContext,
-  actor: Actor,
+  actor: ChangeActor,
   apiId: string,
   patch: { name?: string; defaults?: ApiDefaults },
 ): Promise<ApiRecord> {
-  await getApi(ctx, actor, apiId);
-  const updated = await ctx.store.apis.update(actor.workspaceId, apiId, patch, ctx.now());
-  if (!updated) throw new KeywardError("API_NOT_FOUND", `No API ${apiId} in this workspace.`);
-  return updated;
+  return ctx.store.transaction(async (store) => {
+    const before = await findApi(store, actor, apiId);
+    const updated = await store.apis.update(actor.workspaceId, apiId, patch, ctx.now());
+    if (!updated) throw new KeywardError("API_NOT_FOUND", `No API ${apiId} in this workspace.`);
+    await recordChange(ctx, store, actor, { action: "api.update", targetId: apiId, before: apiAuditView(before), after: apiAuditView(updated) });
+    return updated;
+  });
 }
 
-export async function deleteApi(ctx: ServiceContext, actor: Actor, apiId: string): Promise<void> {
-  await getApi(ctx, actor, apiId);
-  await ctx.store.apis.delete(actor.workspaceId, apiId, ctx.now());
+export async function deleteApi(ctx: ServiceContext, actor: ChangeActor, apiId: string): Promise<void> {
+  await ctx.store.transaction(async (store) => {
+    const before = await findApi(store, actor, apiId);
+    await store.apis.delete(actor.workspaceId, apiId, ctx.now());
+    await recordChange(ctx, store, actor, { action: "api.delete", targetId: apiId, before: apiAuditView(before) });
+  });
   // Every key of the API stops verifying at once.
   await ctx.invalidation.workspace(actor.workspaceId);
 }

@@ -1,6 +1,6 @@
 // What every service needs: the store, the verify machinery, the clock and the random source.
 import { randomBytes } from "node:crypto";
-import type { RandomBytes } from "../core/index.js";
+import type { AuditSigningKey, RandomBytes } from "../core/index.js";
 import { CreditLedger, FallbackCreditPool, MemoryCreditPool, type CreditPool } from "../credits/index.js";
 import { createMemoryLimiter } from "../limits/memory/memory-limiter.js";
 import type { StatusLimiter } from "../limits/index.js";
@@ -22,6 +22,8 @@ export interface ServiceContext {
   /** Drops stale cache entries here and, through the change bus, on every other node. */
   invalidation: Invalidation;
   metrics: KeywardMetrics;
+  /** Signs audit checkpoints; null: checkpoints are off (KEYWARD_AUDIT_SIGNING_KEY unset). */
+  auditKey: AuditSigningKey | null;
   now: () => Date;
   random: RandomBytes;
 }
@@ -41,6 +43,7 @@ export interface ServiceContextOptions {
   now?: () => Date;
   random?: RandomBytes;
   metrics?: KeywardMetrics;
+  auditKey?: AuditSigningKey | null;
 }
 
 export function createServiceContext(options: ServiceContextOptions): ServiceContext {
@@ -62,7 +65,8 @@ export function createServiceContext(options: ServiceContextOptions): ServiceCon
   });
   const verifier = new Verifier({ keys: options.store.keys, cache, usage, limiter, ledger, metrics, now: () => now().getTime() });
   const invalidation = createInvalidation(cache, options.bus, options.logger);
-  return { store: options.store, cache, usage, verifier, limiter, ledger, creditPool, invalidation, metrics, now, random: options.random ?? randomBytes };
+  const auditKey = options.auditKey ?? null;
+  return { store: options.store, cache, usage, verifier, limiter, ledger, creditPool, invalidation, metrics, auditKey, now, random: options.random ?? randomBytes };
 }
 
 /**

@@ -3,7 +3,9 @@
 import { createId, isId, type IdentityRecord, type Meta } from "../core/index.js";
 import { KeywardError } from "../errors/index.js";
 import type { Actor } from "../auth/index.js";
-import { StoreConflictError } from "../storage/port.js";
+import { identityAuditView } from "../audit/audit-views.js";
+import { StoreConflictError, type Store } from "../storage/port.js";
+import { recordChange, type ChangeActor } from "./audit-trail.js";
 import type { ServiceContext } from "./context.js";
 import { creditsRemaining, patchCredits, setCredits, type CreditsInput, type CreditsPatch } from "./credits-service.js";
 import { checkMeta } from "./input-checks.js";
@@ -30,7 +32,7 @@ async function toView(ctx: ServiceContext, identity: IdentityRecord): Promise<Id
 
 export async function createIdentity(
   ctx: ServiceContext,
-  actor: Actor,
+  actor: ChangeActor,
   input: { externalId: string; meta?: Meta; ratelimits?: RateLimitInput[]; credits?: CreditsInput | null },
 ): Promise<IdentityView> {
   checkMeta(input.meta, "/body/meta");
@@ -47,20 +49,23 @@ export async function createIdentity(
         now,
       })
       .catch(taken);
-    if (!input.credits) return created;
-    await setCredits(ctx, store, actor.workspaceId, created.id, input.credits);
-    return (await store.identities.get(actor.workspaceId, created.id)) ?? created;
+    if (input.credits) await setCredits(ctx, store, actor.workspaceId, created.id, input.credits);
+    const identity = input.credits ? ((await store.identities.get(actor.workspaceId, created.id)) ?? created) : created;
+    await recordChange(ctx, store, actor, { action: "identity.create", targetId: identity.id, after: identityAuditView(identity) });
+    return identity;
   });
   return toView(ctx, identity);
 }
 
 /** `ref` is an `id_…` id, else an externalId. */
-export async function findIdentity(ctx: ServiceContext, actor: Actor, ref: string): Promise<IdentityRecord> {
-  const identity =
-    (isId("id", ref) ? await ctx.store.identities.get(actor.workspaceId, ref) : null) ??
-    (await ctx.store.identities.getByExternalId(actor.workspaceId, ref));
+async function findIdentityIn(store: Store, actor: Actor, ref: string): Promise<IdentityRecord> {
+  const identity = (isId("id", ref) ? await store.identities.get(actor.workspaceId, ref) : null) ?? (await store.identities.getByExternalId(actor.workspaceId, ref));
   if (!identity) throw new KeywardError("IDENTITY_NOT_FOUND", `No identity ${ref} in this workspace.`);
   return identity;
+}
+
+export function findIdentity(ctx: ServiceContext, actor: Actor, ref: string): Promise<IdentityRecord> {
+  return findIdentityIn(ctx.store, actor, ref);
 }
 
 export async function getIdentity(ctx: ServiceContext, actor: Actor, ref: string): Promise<IdentityView> {
@@ -75,7 +80,7 @@ export async function listIdentities(ctx: ServiceContext, actor: Actor, query: P
 
 export async function updateIdentity(
   ctx: ServiceContext,
-  actor: Actor,
+  actor: ChangeActor,
   ref: string,
   patch: { externalId?: string; meta?: Meta; ratelimits?: RateLimitInput[]; credits?: CreditsPatch | null },
 ): Promise<IdentityView> {
@@ -83,21 +88,29 @@ export async function updateIdentity(
   checkRateLimits(patch.ratelimits, "/body/ratelimits");
   const identity = await findIdentity(ctx, actor, ref);
   const updated = await ctx.store.transaction(async (store) => {
+    const before = await findIdentityIn(store, actor, identity.id);
     if (patch.credits !== undefined) await patchCredits(ctx, store, actor.workspaceId, identity.id, patch.credits);
     const { credits: _credits, ratelimits, ...fields } = patch;
-    return store.identities
+    const after = await store.identities
       .update(actor.workspaceId, identity.id, { ...fields, ...(ratelimits !== undefined ? { ratelimits: withDefaults(ratelimits)! } : {}) }, ctx.now())
       .catch(taken);
+    if (!after) throw new KeywardError("IDENTITY_NOT_FOUND", `No identity ${ref} in this workspace.`);
+    await recordChange(ctx, store, actor, { action: "identity.update", targetId: identity.id, before: identityAuditView(before), after: identityAuditView(after) });
+    return after;
   });
-  if (!updated) throw new KeywardError("IDENTITY_NOT_FOUND", `No identity ${ref} in this workspace.`);
   // Every cached key of the identity carries its limits and credits.
   await ctx.invalidation.workspace(actor.workspaceId);
   return toView(ctx, updated);
 }
 
-export async function deleteIdentity(ctx: ServiceContext, actor: Actor, ref: string): Promise<void> {
+export async function deleteIdentity(ctx: ServiceContext, actor: ChangeActor, ref: string): Promise<void> {
   const identity = await findIdentity(ctx, actor, ref);
   await ctx.ledger.reclaim(identity.id);
-  await ctx.store.identities.delete(actor.workspaceId, identity.id);
+  await ctx.store.transaction(async (store) => {
+    // Read again in the transaction: the view shows the credits the pool just gave back.
+    const before = await findIdentityIn(store, actor, identity.id);
+    await store.identities.delete(actor.workspaceId, identity.id);
+    await recordChange(ctx, store, actor, { action: "identity.delete", targetId: identity.id, before: identityAuditView(before) });
+  });
   await ctx.invalidation.workspace(actor.workspaceId);
 }

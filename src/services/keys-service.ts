@@ -10,8 +10,11 @@ import {
 } from "../core/index.js";
 import { KeywardError } from "../errors/index.js";
 import type { Actor } from "../auth/index.js";
-import type { KeyPatch } from "../storage/port.js";
+import { identityAuditView, keyAuditView } from "../audit/audit-views.js";
+import type { IdentityRecord } from "../core/index.js";
+import type { KeyPatch, Store } from "../storage/port.js";
 import { getApi } from "./apis-service.js";
+import { recordChange, type ChangeActor } from "./audit-trail.js";
 import type { ServiceContext } from "./context.js";
 import { resolveIdentity } from "./identity-refs.js";
 import { checkMeta, checkPermissionNames, checkRestrictions, parseExpiry } from "./input-checks.js";
@@ -43,7 +46,14 @@ export interface CreateKeyInput {
   credits?: CreditsInput | null;
 }
 
-export async function createKey(ctx: ServiceContext, actor: Actor, input: CreateKeyInput): Promise<KeyView & { secret: string }> {
+/** Audit entries of identities a key's externalId created on first use. */
+export async function recordCreatedIdentities(ctx: ServiceContext, store: Store, actor: ChangeActor, identities: IdentityRecord[]): Promise<void> {
+  for (const identity of identities) {
+    await recordChange(ctx, store, actor, { action: "identity.create", targetId: identity.id, after: identityAuditView(identity) });
+  }
+}
+
+export async function createKey(ctx: ServiceContext, actor: ChangeActor, input: CreateKeyInput): Promise<KeyView & { secret: string }> {
   const api = await getApi(ctx, actor, input.apiId);
   const now = ctx.now();
   checkPermissionNames(input.permissions, "/body/permissions");
@@ -58,7 +68,8 @@ export async function createKey(ctx: ServiceContext, actor: Actor, input: Create
   const generated = generateKey(api.prefix, environment, ctx.random);
   return ctx.store.transaction(async (store) => {
     const roles = await resolveRoles(store, actor.workspaceId, input.roles ?? [], "/body/roles");
-    const identity = await resolveIdentity(store, actor.workspaceId, input, now, ctx.random);
+    const createdIdentities: IdentityRecord[] = [];
+    const identity = await resolveIdentity(store, actor.workspaceId, input, now, ctx.random, createdIdentities);
     const key = await store.keys.create({
       id: createId("key", now, ctx.random),
       workspaceId: actor.workspaceId,
@@ -80,25 +91,31 @@ export async function createKey(ctx: ServiceContext, actor: Actor, input: Create
     if (input.credits) await setCredits(ctx, store, actor.workspaceId, key.id, input.credits);
     ctx.cache.delete(generated.hash);
     const created = input.credits ? ((await store.keys.get(actor.workspaceId, key.id)) ?? key) : key;
+    await recordCreatedIdentities(ctx, store, actor, createdIdentities);
+    await recordChange(ctx, store, actor, { action: "key.create", targetId: key.id, after: keyAuditView(created) });
     return { key: created, roles, secret: generated.key, creditsRemaining: created.credits?.remaining ?? null };
   });
 }
 
-async function toView(ctx: ServiceContext, key: KeyRecord, roles: ReadonlyMap<string, RoleRecord>): Promise<KeyView> {
+export async function toKeyView(ctx: ServiceContext, key: KeyRecord, roles: ReadonlyMap<string, RoleRecord>): Promise<KeyView> {
   return { key, roles: key.roleIds.map((id) => roles.get(id)!).filter(Boolean), creditsRemaining: await creditsRemaining(ctx, key.credits) };
 }
 
 /** A customer key of the caller's workspace; root keys and other workspaces' keys are not found. */
-export async function getKeyRecord(ctx: ServiceContext, actor: Actor, keyId: string): Promise<KeyRecord> {
-  const key = await ctx.store.keys.get(actor.workspaceId, keyId);
-  const api = key ? await ctx.store.apis.get(actor.workspaceId, key.apiId) : null;
+export async function findKeyRecord(store: Store, actor: Actor, keyId: string): Promise<KeyRecord> {
+  const key = await store.keys.get(actor.workspaceId, keyId);
+  const api = key ? await store.apis.get(actor.workspaceId, key.apiId) : null;
   if (!key || !api || api.kind !== "customer") throw new KeywardError("KEY_NOT_FOUND", `No key ${keyId} in this workspace.`);
   return key;
 }
 
+export function getKeyRecord(ctx: ServiceContext, actor: Actor, keyId: string): Promise<KeyRecord> {
+  return findKeyRecord(ctx.store, actor, keyId);
+}
+
 export async function getKey(ctx: ServiceContext, actor: Actor, keyId: string): Promise<KeyView> {
   const key = await getKeyRecord(ctx, actor, keyId);
-  return toView(ctx, key, await rolesById(ctx.store, actor.workspaceId, key.roleIds));
+  return toKeyView(ctx, key, await rolesById(ctx.store, actor.workspaceId, key.roleIds));
 }
 
 export async function listKeys(ctx: ServiceContext, actor: Actor, query: PageQuery & { apiId?: string; identityId?: string }) {
@@ -109,7 +126,7 @@ export async function listKeys(ctx: ServiceContext, actor: Actor, query: PageQue
     toPageRequest(query),
   );
   const roles = await rolesById(ctx.store, actor.workspaceId, page.items.flatMap((key) => key.roleIds));
-  const views = await Promise.all(page.items.map((key) => toView(ctx, key, roles)));
+  const views = await Promise.all(page.items.map((key) => toKeyView(ctx, key, roles)));
   return mapPage({ items: views, nextCursor: page.nextCursor }, (view) => view);
 }
 
@@ -127,7 +144,7 @@ export interface UpdateKeyInput {
   credits?: CreditsPatch | null;
 }
 
-export async function updateKey(ctx: ServiceContext, actor: Actor, keyId: string, input: UpdateKeyInput): Promise<KeyView> {
+export async function updateKey(ctx: ServiceContext, actor: ChangeActor, keyId: string, input: UpdateKeyInput): Promise<KeyView> {
   await getKeyRecord(ctx, actor, keyId);
   const now = ctx.now();
   checkPermissionNames(input.permissions, "/body/permissions");
@@ -136,6 +153,8 @@ export async function updateKey(ctx: ServiceContext, actor: Actor, keyId: string
   checkRateLimits(input.ratelimits, "/body/ratelimits");
   const expiresAt = parseExpiry(input.expiresAt, now, "/body/expiresAt");
   const view = await ctx.store.transaction(async (store) => {
+    const before = await findKeyRecord(store, actor, keyId);
+    const createdIdentities: IdentityRecord[] = [];
     const patch: KeyPatch = {};
     if (input.name !== undefined) patch.name = input.name;
     if (input.permissions !== undefined) patch.permissions = input.permissions;
@@ -151,51 +170,16 @@ export async function updateKey(ctx: ServiceContext, actor: Actor, keyId: string
     }
     if (input.identityId === null) patch.identityId = null;
     else if (input.identityId !== undefined || input.externalId !== undefined) {
-      patch.identityId = (await resolveIdentity(store, actor.workspaceId, input, now, ctx.random))?.id ?? null;
+      patch.identityId = (await resolveIdentity(store, actor.workspaceId, input, now, ctx.random, createdIdentities))?.id ?? null;
     }
     if (input.credits !== undefined) await patchCredits(ctx, store, actor.workspaceId, keyId, input.credits);
     const key = await store.keys.update(actor.workspaceId, keyId, patch, now);
     if (!key) throw new KeywardError("KEY_NOT_FOUND", `No key ${keyId} in this workspace.`);
+    await recordCreatedIdentities(ctx, store, actor, createdIdentities);
+    await recordChange(ctx, store, actor, { action: "key.update", targetId: keyId, before: keyAuditView(before), after: keyAuditView(key) });
     const byId = roles ? new Map(roles.map((role) => [role.id, role])) : await rolesById(store, actor.workspaceId, key.roleIds);
-    return toView(ctx, key, byId);
+    return toKeyView(ctx, key, byId);
   });
   await ctx.invalidation.key(keyId);
   return view;
-}
-
-export async function revokeKey(ctx: ServiceContext, actor: Actor, keyId: string, reason: string | null): Promise<KeyView> {
-  await getKeyRecord(ctx, actor, keyId);
-  const key = await ctx.store.keys.revoke(actor.workspaceId, keyId, reason, ctx.now());
-  if (!key) throw new KeywardError("KEY_NOT_FOUND", `No key ${keyId} in this workspace.`);
-  await ctx.invalidation.key(keyId);
-  return toView(ctx, key, await rolesById(ctx.store, actor.workspaceId, key.roleIds));
-}
-
-/** Most grace a rotation may give the previous secret: 30 days. */
-export const MAX_ROTATION_GRACE_SECONDS = 30 * 86_400;
-
-/**
- * A new secret for the same key record; the previous one keeps working for `gracePeriodSeconds`
- * (0: refused at once). Returns the new secret, shown this once.
- */
-export async function rotateKey(
-  ctx: ServiceContext,
-  actor: Actor,
-  keyId: string,
-  gracePeriodSeconds: number,
-): Promise<KeyView & { secret: string; previousValidUntil: Date }> {
-  const existing = await getKeyRecord(ctx, actor, keyId);
-  if (existing.revokedAt) throw new KeywardError("KEY_REVOKED", `Key ${keyId} is revoked; a revoked key cannot be rotated.`);
-  const api = await ctx.store.apis.get(actor.workspaceId, existing.apiId);
-  const now = ctx.now();
-  const generated = generateKey(api!.prefix, existing.environment, ctx.random);
-  const graceEndsAt = new Date(now.getTime() + gracePeriodSeconds * 1000);
-  const key = await ctx.store.keys.rotate(actor.workspaceId, keyId, { hash: generated.hash, start: generated.start }, graceEndsAt, now);
-  if (!key) throw new KeywardError("KEY_NOT_FOUND", `No key ${keyId} in this workspace.`);
-  ctx.cache.delete(generated.hash);
-  // Every node drops the old secret's entry: with a grace it is read again with its grace end, without
-  // one it is unknown from now on.
-  await ctx.invalidation.key(keyId);
-  const view = await toView(ctx, key, await rolesById(ctx.store, actor.workspaceId, key.roleIds));
-  return { ...view, secret: generated.key, previousValidUntil: graceEndsAt };
 }

@@ -1,7 +1,9 @@
 // The standalone limiter (`POST /v1/ratelimit`) for anything that is not a key: login attempts,
 // expensive endpoints, per-tenant quotas. Per-identifier overrides are read through a short cache.
 import type { Actor } from "../auth/index.js";
+import { overrideAuditView, overrideTargetId } from "../audit/audit-views.js";
 import { KeywardError } from "../errors/index.js";
+import { recordChange, type ChangeActor } from "./audit-trail.js";
 import type { RateLimitOverride } from "../storage/port.js";
 import type { ServiceContext } from "./context.js";
 
@@ -60,8 +62,18 @@ export async function limitIdentifier(ctx: ServiceContext, actor: Actor, input: 
   };
 }
 
-export async function putOverride(ctx: ServiceContext, actor: Actor, input: { namespace: string; identifier: string; limit: number; durationMs: number }) {
-  const override = await ctx.store.rateLimitOverrides.put({ workspaceId: actor.workspaceId, ...input, now: ctx.now() });
+export async function putOverride(ctx: ServiceContext, actor: ChangeActor, input: { namespace: string; identifier: string; limit: number; durationMs: number }) {
+  const override = await ctx.store.transaction(async (store) => {
+    const before = await store.rateLimitOverrides.get(actor.workspaceId, input.namespace, input.identifier);
+    const after = await store.rateLimitOverrides.put({ workspaceId: actor.workspaceId, ...input, now: ctx.now() });
+    await recordChange(ctx, store, actor, {
+      action: "ratelimit_override.set",
+      targetId: overrideTargetId(input.namespace, input.identifier),
+      before: before ? overrideAuditView(before) : null,
+      after: overrideAuditView(after),
+    });
+    return after;
+  });
   overrideCache(ctx).delete(cacheKey(actor.workspaceId, input.namespace, input.identifier));
   return override;
 }
@@ -72,10 +84,15 @@ export async function listOverrides(ctx: ServiceContext, actor: Actor, namespace
   return { items: result.items, nextCursor: result.nextCursor === null ? null : Buffer.from(`o1:${result.nextCursor}`).toString("base64url") };
 }
 
-export async function deleteOverride(ctx: ServiceContext, actor: Actor, namespace: string, identifier: string): Promise<void> {
-  const deleted = await ctx.store.rateLimitOverrides.delete(actor.workspaceId, namespace, identifier);
+export async function deleteOverride(ctx: ServiceContext, actor: ChangeActor, namespace: string, identifier: string): Promise<void> {
+  await ctx.store.transaction(async (store) => {
+    const before = await store.rateLimitOverrides.get(actor.workspaceId, namespace, identifier);
+    if (!before || !(await store.rateLimitOverrides.delete(actor.workspaceId, namespace, identifier))) {
+      throw new KeywardError("OVERRIDE_NOT_FOUND", `No override for ${identifier} in ${namespace}.`);
+    }
+    await recordChange(ctx, store, actor, { action: "ratelimit_override.delete", targetId: overrideTargetId(namespace, identifier), before: overrideAuditView(before) });
+  });
   overrideCache(ctx).delete(cacheKey(actor.workspaceId, namespace, identifier));
-  if (!deleted) throw new KeywardError("OVERRIDE_NOT_FOUND", `No override for ${identifier} in ${namespace}.`);
 }
 
 function decodeIdentifierCursor(cursor: string): string {

@@ -2,7 +2,9 @@
 import { compilePermissionSet, createId, generateKey, type KeyRecord } from "../core/index.js";
 import { KeywardError } from "../errors/index.js";
 import { uncoveredPermissions, type Actor } from "../auth/index.js";
+import { rootKeyAuditView } from "../audit/audit-views.js";
 import type { Store } from "../storage/port.js";
+import { recordChange, type ChangeActor } from "./audit-trail.js";
 import type { ServiceContext } from "./context.js";
 import { checkPermissionNames } from "./input-checks.js";
 import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
@@ -49,7 +51,7 @@ export async function issueRootKey(
 
 export async function createRootKey(
   ctx: ServiceContext,
-  actor: Actor,
+  actor: ChangeActor,
   input: { name: string; permissions: string[] },
 ): Promise<IssuedRootKey> {
   checkPermissionNames(input.permissions, "/body/permissions");
@@ -57,10 +59,14 @@ export async function createRootKey(
   if (beyond.length > 0) {
     throw new KeywardError("PERMISSION_ESCALATION", `The calling root key does not hold: ${beyond.join(", ")}.`);
   }
-  return ctx.store.transaction((store) => issueRootKey(ctx, store, actor.workspaceId, input));
+  return ctx.store.transaction(async (store) => {
+    const issued = await issueRootKey(ctx, store, actor.workspaceId, input);
+    await recordChange(ctx, store, actor, { action: "root_key.create", targetId: issued.key.id, after: rootKeyAuditView(issued.key) });
+    return issued;
+  });
 }
 
-async function rootApiId(ctx: ServiceContext, workspaceId: string): Promise<string> {
+async function rootApiId(ctx: ServiceContext | { store: Store }, workspaceId: string): Promise<string> {
   const rootApi = await ctx.store.apis.getRootApi(workspaceId);
   if (!rootApi) throw new Error(`workspace ${workspaceId} has no root API`);
   return rootApi.id;
@@ -71,13 +77,17 @@ export async function listRootKeys(ctx: ServiceContext, actor: Actor, query: Pag
   return mapPage(await ctx.store.keys.list(actor.workspaceId, { apiId }, toPageRequest(query)), (key) => key);
 }
 
-export async function revokeRootKey(ctx: ServiceContext, actor: Actor, keyId: string, reason: string | null): Promise<KeyRecord> {
-  const apiId = await rootApiId(ctx, actor.workspaceId);
-  const existing = await ctx.store.keys.get(actor.workspaceId, keyId);
-  if (!existing || existing.apiId !== apiId) throw new KeywardError("ROOT_KEY_NOT_FOUND", `No root key ${keyId} in this workspace.`);
-  const key = await ctx.store.keys.revoke(actor.workspaceId, keyId, reason, ctx.now());
+export async function revokeRootKey(ctx: ServiceContext, actor: ChangeActor, keyId: string, reason: string | null): Promise<KeyRecord> {
+  const key = await ctx.store.transaction(async (store) => {
+    const apiId = await rootApiId({ store }, actor.workspaceId);
+    const existing = await store.keys.get(actor.workspaceId, keyId);
+    if (!existing || existing.apiId !== apiId) throw new KeywardError("ROOT_KEY_NOT_FOUND", `No root key ${keyId} in this workspace.`);
+    const revoked = (await store.keys.revoke(actor.workspaceId, keyId, reason, ctx.now()))!;
+    await recordChange(ctx, store, actor, { action: "root_key.revoke", targetId: keyId, before: rootKeyAuditView(existing), after: rootKeyAuditView(revoked) });
+    return revoked;
+  });
   await ctx.invalidation.key(keyId);
-  return key!;
+  return key;
 }
 
 export function describePermissions(permissions: string[]): string {

@@ -17,6 +17,9 @@ import type {
   VerifiableKey,
   Workspace,
 } from "../core/index.js";
+import type { AuditStore } from "./audit-port.js";
+
+export type { AuditFilter, AuditPageRequest, AuditStore } from "./audit-port.js";
 
 export interface Page<T> {
   items: T[];
@@ -279,6 +282,8 @@ export interface Store {
   readonly permissions: PermissionStore;
   readonly credits: CreditStore;
   readonly rateLimitOverrides: RateLimitOverrideStore;
+  /** The audit log; services append to it inside the transaction of the change. */
+  readonly audit: AuditStore;
   /** Runs `work` in one database transaction; the store it receives writes inside it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

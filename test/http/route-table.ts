@@ -122,6 +122,13 @@ export const ROUTES: RouteCase[] = [
       const override = await f.override();
       return { url: `/v1/ratelimit/overrides?namespace=${override.namespace}&identifier=${override.identifier}` };
     } },
+
+  // Audit log (the other workspace reads its own log, in which nothing of the first one appears)
+  { method: "GET", route: "/v1/audit", permission: "audit:read", success: 200, foreign: { own: 200 },
+    prepare: async (f) => ({ url: `/v1/audit?target=${(await f.key()).id}&limit=10` }) },
+  { method: "GET", route: "/v1/audit/verify", permission: "audit:read", success: 200, foreign: { own: 200 }, prepare: async () => ({ url: "/v1/audit/verify" }) },
+  { method: "GET", route: "/v1/audit/checkpoints", permission: "audit:read", success: 200, foreign: { own: 200 },
+    prepare: async () => ({ url: "/v1/audit/checkpoints" }) },
 ];
 
 /** Routes that answer without a root key, on purpose. Everything else must be in ROUTES. */

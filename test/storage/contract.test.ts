@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import type { Store } from "../../src/storage/index.js";
 import { storeAdapters, type TestDatabase } from "./adapters.js";
+import { auditContract } from "./contract/audit.js";
+import { auditTamperingContract } from "./contract/audit-tampering.js";
 import { creditLeaseContract } from "./contract/credit-leases.js";
 import { creditReadContract } from "./contract/credit-reads.js";
 import { creditContract } from "./contract/credits.js";
@@ -49,6 +51,8 @@ describe.each(storeAdapters())("storage contract: $name", (adapter) => {
   describe("rate limit overrides", () => rateLimitOverrideContract(context));
   describe("transactions", () => transactionContract(context));
   describe("lifecycle", () => lifecycleContract(context));
+  describe("audit log", () => auditContract(context));
+  describe("audit log tampering", () => auditTamperingContract(context));
 });
 
 function failNotOpen(): never {

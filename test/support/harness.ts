@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AuditSigningKey } from "../../src/core/index.js";
 import { buildApp } from "../../src/server/app.js";
 import { bootstrapInstall, closeServiceContext, createServiceContext, type ServiceContext } from "../../src/services/index.js";
 import { createStore } from "../../src/storage/index.js";
@@ -21,12 +22,12 @@ export interface Harness {
   call(method: string, url: string, body?: unknown, rootKey?: string | null): Promise<{ status: number; json: any; headers: Record<string, unknown> }>;
 }
 
-export async function createHarness(options: { logger?: object | false } = {}): Promise<Harness> {
+export async function createHarness(options: { logger?: object | false; auditKey?: AuditSigningKey } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "keyward-test-"));
   const databaseFile = join(dir, "keyward.db");
   const store = await createStore({ url: databaseFile });
   let now: Date | null = null;
-  const ctx = createServiceContext({ store, logger: { warn() {} }, now: () => now ?? new Date() });
+  const ctx = createServiceContext({ store, logger: { warn() {} }, now: () => now ?? new Date(), auditKey: options.auditKey ?? null });
   const issued = await bootstrapInstall(ctx);
   if (!issued) throw new Error("bootstrap did not run on an empty database");
   const app = await buildApp({ ctx, logger: options.logger ?? false });

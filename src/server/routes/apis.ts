@@ -3,6 +3,7 @@ import { Type } from "@sinclair/typebox";
 import { createApi, deleteApi, getApi, listApis, updateApi } from "../../services/index.js";
 import { Api, CreateApiBody, UpdateApiBody } from "../schemas/apis.js";
 import { AUTHED_PROBLEMS, Deleted, IdParam, PageOf, PageQuery, problems } from "../schemas/common.js";
+import { changeActorOf } from "../audit-context.js";
 import { actorOf, guard, managed, type App, type RouteOptions } from "../route-kit.js";
 import { apiView } from "../views.js";
 
@@ -15,7 +16,7 @@ export async function apiRoutes(app: App, { ctx }: RouteOptions) {
       preValidation: guard(ctx, "apis:create"),
       schema: { ...managed("apis", "Create an API"), body: CreateApiBody, response: { 201: Api, ...problems(...AUTHED_PROBLEMS) } },
     },
-    async (request, reply) => reply.status(201).send(apiView(await createApi(ctx, actorOf(request), request.body))),
+    async (request, reply) => reply.status(201).send(apiView(await createApi(ctx, changeActorOf(request), request.body))),
   );
   app.get(
     "/v1/apis",
@@ -48,7 +49,7 @@ export async function apiRoutes(app: App, { ctx }: RouteOptions) {
         response: { 200: Api, ...problems(...AUTHED_PROBLEMS, 404) },
       },
     },
-    async (request) => apiView(await updateApi(ctx, actorOf(request), request.params.apiId, request.body)),
+    async (request) => apiView(await updateApi(ctx, changeActorOf(request), request.params.apiId, request.body)),
   );
   app.delete(
     "/v1/apis/:apiId",
@@ -61,7 +62,7 @@ export async function apiRoutes(app: App, { ctx }: RouteOptions) {
       },
     },
     async (request) => {
-      await deleteApi(ctx, actorOf(request), request.params.apiId);
+      await deleteApi(ctx, changeActorOf(request), request.params.apiId);
       return { deleted: true as const };
     },
   );

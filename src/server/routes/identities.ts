@@ -3,6 +3,7 @@ import { Type } from "@sinclair/typebox";
 import { createIdentity, deleteIdentity, getIdentity, listIdentities, updateIdentity } from "../../services/index.js";
 import { AUTHED_PROBLEMS, Deleted, PageOf, PageQuery, problems } from "../schemas/common.js";
 import { CreateIdentityBody, Identity, IdentityRefParam, UpdateIdentityBody } from "../schemas/identities.js";
+import { changeActorOf } from "../audit-context.js";
 import { actorOf, guard, managed, type App, type RouteOptions } from "../route-kit.js";
 import { identityView } from "../views.js";
 
@@ -13,7 +14,7 @@ export async function identityRoutes(app: App, { ctx }: RouteOptions) {
       preValidation: guard(ctx, "identities:create"),
       schema: { ...managed("identities", "Create an identity"), body: CreateIdentityBody, response: { 201: Identity, ...problems(...AUTHED_PROBLEMS, 409) } },
     },
-    async (request, reply) => reply.status(201).send(identityView(await createIdentity(ctx, actorOf(request), request.body))),
+    async (request, reply) => reply.status(201).send(identityView(await createIdentity(ctx, changeActorOf(request), request.body))),
   );
   app.get(
     "/v1/identities",
@@ -46,7 +47,7 @@ export async function identityRoutes(app: App, { ctx }: RouteOptions) {
         response: { 200: Identity, ...problems(...AUTHED_PROBLEMS, 404, 409) },
       },
     },
-    async (request) => identityView(await updateIdentity(ctx, actorOf(request), request.params.identity, request.body)),
+    async (request) => identityView(await updateIdentity(ctx, changeActorOf(request), request.params.identity, request.body)),
   );
   app.delete(
     "/v1/identities/:identity",
@@ -55,7 +56,7 @@ export async function identityRoutes(app: App, { ctx }: RouteOptions) {
       schema: { ...managed("identities", "Delete an identity (its keys stay, without owner)"), params: IdentityRefParam, response: { 200: Deleted, ...problems(...AUTHED_PROBLEMS, 404) } },
     },
     async (request) => {
-      await deleteIdentity(ctx, actorOf(request), request.params.identity);
+      await deleteIdentity(ctx, changeActorOf(request), request.params.identity);
       return { deleted: true as const };
     },
   );

@@ -2,6 +2,7 @@
 import { createKey, getKey, listKeys, revokeKey, rotateKey, updateKey } from "../../services/index.js";
 import { AUTHED_PROBLEMS, IdParam, PageOf, problems } from "../schemas/common.js";
 import { CreateKeyBody, CreatedKey, Key, ListKeysQuery, RevokeBody, RotateKeyBody, RotatedKey, UpdateKeyBody } from "../schemas/keys.js";
+import { changeActorOf } from "../audit-context.js";
 import { actorOf, guard, managed, type App, type RouteOptions } from "../route-kit.js";
 import { keyView } from "../views.js";
 
@@ -19,7 +20,7 @@ export async function keyRoutes(app: App, { ctx }: RouteOptions) {
       },
     },
     async (request, reply) => {
-      const created = await createKey(ctx, actorOf(request), request.body);
+      const created = await createKey(ctx, changeActorOf(request), request.body);
       // The secret must not be kept by any cache between Keyward and the caller.
       reply.header("cache-control", "no-store");
       return reply.status(201).send({ key: created.secret, ...keyView(created) });
@@ -52,7 +53,7 @@ export async function keyRoutes(app: App, { ctx }: RouteOptions) {
         response: { 200: Key, ...problems(...AUTHED_PROBLEMS, 404) },
       },
     },
-    async (request) => keyView(await updateKey(ctx, actorOf(request), request.params.keyId, request.body)),
+    async (request) => keyView(await updateKey(ctx, changeActorOf(request), request.params.keyId, request.body)),
   );
   app.post(
     "/v1/keys/:keyId/revoke",
@@ -65,7 +66,7 @@ export async function keyRoutes(app: App, { ctx }: RouteOptions) {
         response: { 200: Key, ...problems(...AUTHED_PROBLEMS, 404) },
       },
     },
-    async (request) => keyView(await revokeKey(ctx, actorOf(request), request.params.keyId, request.body?.reason ?? null)),
+    async (request) => keyView(await revokeKey(ctx, changeActorOf(request), request.params.keyId, request.body?.reason ?? null)),
   );
   app.post(
     "/v1/keys/:keyId/rotate",
@@ -79,7 +80,7 @@ export async function keyRoutes(app: App, { ctx }: RouteOptions) {
       },
     },
     async (request, reply) => {
-      const rotated = await rotateKey(ctx, actorOf(request), request.params.keyId, request.body.gracePeriodSeconds);
+      const rotated = await rotateKey(ctx, changeActorOf(request), request.params.keyId, request.body.gracePeriodSeconds);
       reply.header("cache-control", "no-store");
       return { key: rotated.secret, previousValidUntil: rotated.previousValidUntil.toISOString(), ...keyView(rotated) };
     },

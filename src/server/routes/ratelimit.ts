@@ -4,6 +4,7 @@ import { deleteOverride, limitIdentifier, listOverrides, putOverride } from "../
 import type { RateLimitOverride } from "../../storage/port.js";
 import { AUTHED_PROBLEMS, Deleted, PageOf, PageQuery, problems } from "../schemas/common.js";
 import { Override, OverrideBody, OverrideRef, RateLimitAnswer, RateLimitBody } from "../schemas/limits.js";
+import { changeActorOf } from "../audit-context.js";
 import { actorOf, guard, managed, type App, type RouteOptions } from "../route-kit.js";
 
 function overrideView(override: RateLimitOverride) {
@@ -36,7 +37,7 @@ export async function rateLimitRoutes(app: App, { ctx }: RouteOptions) {
       preValidation: guard(ctx, "ratelimits:update"),
       schema: { ...managed("ratelimit", "Set an identifier's own limit in a namespace"), body: OverrideBody, response: { 200: Override, ...problems(...AUTHED_PROBLEMS) } },
     },
-    async (request) => overrideView(await putOverride(ctx, actorOf(request), request.body)),
+    async (request) => overrideView(await putOverride(ctx, changeActorOf(request), request.body)),
   );
   app.get(
     "/v1/ratelimit/overrides",
@@ -61,7 +62,7 @@ export async function rateLimitRoutes(app: App, { ctx }: RouteOptions) {
       schema: { ...managed("ratelimit", "Remove an override"), querystring: OverrideRef, response: { 200: Deleted, ...problems(...AUTHED_PROBLEMS, 404) } },
     },
     async (request) => {
-      await deleteOverride(ctx, actorOf(request), request.query.namespace, request.query.identifier);
+      await deleteOverride(ctx, changeActorOf(request), request.query.namespace, request.query.identifier);
       return { deleted: true as const };
     },
   );

@@ -4,6 +4,7 @@ import { createRootKey, createWorkspace, getCurrentWorkspace, listRootKeys, revo
 import { AUTHED_PROBLEMS, IdParam, PageOf, PageQuery, problems } from "../schemas/common.js";
 import { RevokeBody } from "../schemas/keys.js";
 import { CreatedRootKey, CreatedWorkspace, CreateRootKeyBody, CreateWorkspaceBody, RootKey, Workspace } from "../schemas/workspaces.js";
+import { changeActorOf } from "../audit-context.js";
 import { actorOf, guard, managed, type App, type RouteOptions } from "../route-kit.js";
 import { rootKeyView, workspaceView } from "../views.js";
 
@@ -19,7 +20,7 @@ export async function workspaceRoutes(app: App, { ctx }: RouteOptions) {
       },
     },
     async (request, reply) => {
-      const { workspace, rootKey } = await createWorkspace(ctx, actorOf(request), request.body);
+      const { workspace, rootKey } = await createWorkspace(ctx, changeActorOf(request), request.body);
       reply.header("cache-control", "no-store");
       return reply.status(201).send({ workspace: workspaceView(workspace), rootKey: { key: rootKey.secret, ...rootKeyView(rootKey.key) } });
     },
@@ -43,7 +44,7 @@ export async function workspaceRoutes(app: App, { ctx }: RouteOptions) {
       },
     },
     async (request, reply) => {
-      const issued = await createRootKey(ctx, actorOf(request), request.body);
+      const issued = await createRootKey(ctx, changeActorOf(request), request.body);
       reply.header("cache-control", "no-store");
       return reply.status(201).send({ key: issued.secret, ...rootKeyView(issued.key) });
     },
@@ -71,6 +72,6 @@ export async function workspaceRoutes(app: App, { ctx }: RouteOptions) {
         response: { 200: RootKey, ...problems(...AUTHED_PROBLEMS, 404) },
       },
     },
-    async (request) => rootKeyView(await revokeRootKey(ctx, actorOf(request), request.params.rootKeyId, request.body?.reason ?? null)),
+    async (request) => rootKeyView(await revokeRootKey(ctx, changeActorOf(request), request.params.rootKeyId, request.body?.reason ?? null)),
   );
 }

@@ -1,6 +1,7 @@
 // The Store over any kysely dialect: wires the repositories to one kysely handle and a dialect profile.
 import type { Kysely } from "kysely";
 import type { Store } from "../port.js";
+import { createAuditRepository } from "./audit-repository.js";
 import { createApiRepository } from "./api-repository.js";
 import { createCreditRepository } from "./credit-repository.js";
 import type { DialectProfile } from "./dialect-profile.js";
@@ -25,6 +26,7 @@ export function createKyselyStore(db: Kysely<Database>, profile: DialectProfile)
     permissions: createPermissionRepository(ctx),
     credits: createCreditRepository(ctx),
     rateLimitOverrides: createRateLimitOverrideRepository(ctx),
+    audit: createAuditRepository(ctx),
 
     transaction(work) {
       // Nested calls join the open transaction: kysely has no nested transactions, and the caller

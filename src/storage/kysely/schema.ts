@@ -112,6 +112,41 @@ export interface RetiredKeyHashesTable {
   grace_ends_at: TimeValue;
 }
 
+/** `before_view`/`after_view` are text, not JSON: the chain commits to these exact bytes (canonical JSON). */
+export interface AuditLogTable {
+  workspace_id: string;
+  seq: CountValue;
+  id: string;
+  occurred_at: TimeValue;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  before_view: string | null;
+  after_view: string | null;
+  request_id: string | null;
+  source_ip: string | null;
+  user_agent: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadsTable {
+  workspace_id: string;
+  seq: CountValue;
+  hash: string;
+}
+
+export interface AuditCheckpointsTable {
+  workspace_id: string;
+  seq: CountValue;
+  hash: string;
+  at: TimeValue;
+  key_id: string;
+  signature: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   apis: ApisTable;
@@ -123,4 +158,7 @@ export interface Database {
   permissions: PermissionsTable;
   credits: CreditsTable;
   ratelimit_overrides: RateLimitOverridesTable;
+  audit_log: AuditLogTable;
+  audit_heads: AuditHeadsTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }

@@ -6,6 +6,7 @@ import type { DialectProfile } from "../dialect-profile.js";
 import { initialMigration } from "./0001-initial.js";
 import { rateLimitsAndCreditsMigration } from "./0002-ratelimits-credits.js";
 import { retiredKeyHashesMigration } from "./0003-retired-key-hashes.js";
+import { auditLogMigration } from "./0004-audit-log.js";
 
 /** Names sort in the order they apply; never rename or edit a released one, add the next instead. */
 function migrationsFor(profile: DialectProfile): Record<string, Migration> {
@@ -13,6 +14,7 @@ function migrationsFor(profile: DialectProfile): Record<string, Migration> {
     "0001_initial": initialMigration(profile.columnTypes),
     "0002_ratelimits_credits": rateLimitsAndCreditsMigration(profile.columnTypes),
     "0003_retired_key_hashes": retiredKeyHashesMigration(profile.columnTypes),
+    "0004_audit_log": auditLogMigration(profile.columnTypes),
   };
 }
 
