@@ -4468,6 +4468,403 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List audit entries: newest first, or oldest first with order=asc */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only entries about this object (its id; rate limit overrides: namespace/identifier) */
+                    target?: string;
+                    /** @description Only entries by this root key id, or `system` */
+                    actor?: string;
+                    /** @description Only entries of this action (docs/audit.md) */
+                    action?: "workspace.create" | "api.create" | "api.update" | "api.delete" | "key.create" | "key.update" | "key.revoke" | "key.rotate" | "identity.create" | "identity.update" | "identity.delete" | "role.create" | "role.update" | "role.delete" | "root_key.create" | "root_key.revoke" | "ratelimit_override.set" | "ratelimit_override.delete";
+                    /** @description Only entries at or after this time */
+                    since?: string;
+                    /** @description desc: newest first (by seq); asc: oldest first */
+                    order?: "desc" | "asc";
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description 1, 2, 3… per workspace: the entry's place in the hash chain */
+                                seq: number;
+                                /** Format: date-time */
+                                time: string;
+                                workspaceId: string;
+                                actor: {
+                                    type: "root_key" | "system";
+                                    id?: string;
+                                };
+                                action: string;
+                                target: {
+                                    type: string;
+                                    id: string;
+                                };
+                                /** @description The object's public view before the change (null for a creation) */
+                                before: unknown;
+                                /** @description The object's public view after the change (null for a deletion) */
+                                after: unknown;
+                                requestId: string | null;
+                                sourceIp: string | null;
+                                userAgent: string | null;
+                                /** @description SHA-256, hex */
+                                prevHash: string;
+                                /** @description SHA-256, hex */
+                                hash: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify the workspace's audit chain: every entry's hash and link, the chain head, and the signed checkpoints */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            valid: boolean;
+                            /** @description Entries read */
+                            entries: number;
+                            problems?: {
+                                kind: "edited" | "deleted" | "inserted" | "reordered" | "truncated" | "checkpoint_invalid";
+                                entryId: string | null;
+                                seq: number | null;
+                                detail: string;
+                            }[];
+                            head: {
+                                seq: number;
+                                /** @description SHA-256, hex */
+                                hash: string;
+                            } | null;
+                            checkpoints: {
+                                enabled: boolean;
+                                keyId: string | null;
+                                /** @description Checkpoints whose signature held and that were checked against the chain */
+                                checked: number;
+                                latest: {
+                                    seq: number;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                note?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the signed checkpoints of the workspace's audit chain, oldest first (keep a copy where the database's admins cannot write) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False without KEYWARD_AUDIT_SIGNING_KEY: no checkpoints are written */
+                            enabled: boolean;
+                            keyId: string | null;
+                            items: {
+                                workspaceId: string;
+                                seq: number;
+                                /** @description SHA-256, hex */
+                                hash: string;
+                                /** Format: date-time */
+                                at: string;
+                                keyId: string;
+                                /** @description Ed25519, base64url */
+                                signature: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth": {
         parameters: {
             query?: never;
