@@ -2,12 +2,10 @@
 // node built from the same KEYWARD_* settings, but no HTTP API and no first-start bootstrap.
 import { existsSync } from "node:fs";
 import type { Logger } from "pino";
-import { createChangeBus } from "../bus/index.js";
 import { ConfigError, loadConfig } from "../config/index.js";
-import { createMetrics } from "../metrics/index.js";
-import { closeServiceContext, createServiceContext, type ServiceContext } from "../services/index.js";
-import { createSharedBackends } from "../services/shared-backends.js";
-import { createStore, isPostgresUrl } from "../storage/index.js";
+import type { ServiceContext } from "../services/index.js";
+import { openNode } from "../services/node.js";
+import { isPostgresUrl } from "../storage/index.js";
 
 export interface EmbeddedNode {
   ctx: ServiceContext;
@@ -23,30 +21,8 @@ export async function openEmbeddedNode(env: NodeJS.ProcessEnv, logger: Logger): 
       `KEYWARD_DATABASE_URL: no Keyward database at ${config.databaseUrl}; point it at the server's database, or use remote mode (KEYWARD_URL and KEYWARD_ROOT_KEY)`,
     ]);
   }
-  const store = await createStore({ url: config.databaseUrl });
-  const metrics = createMetrics();
-  const backends = await createSharedBackends({ redisUrl: config.redisUrl, credits: store.credits, metrics, logger });
   // Revocations made on a server reach this process through the bus (Redis or PostgreSQL); with a
   // SQLite file and no Redis there is none, and a cached key lives until the cache TTL.
-  const bus = createChangeBus({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl, logger });
-  const ctx = createServiceContext({
-    store,
-    logger,
-    metrics,
-    limiter: backends.limiter,
-    creditPool: backends.creditPool,
-    bus,
-    creditBlockSize: config.creditBlockSize,
-    cache: { maxEntries: config.cacheMaxEntries, ttlMs: config.cacheTtlMs, negativeTtlMs: config.negativeCacheTtlMs },
-  });
-  ctx.usage.start(config.usageFlushIntervalMs);
-  return {
-    ctx,
-    async close() {
-      await closeServiceContext(ctx);
-      await bus.close();
-      await backends.close();
-      await store.close();
-    },
-  };
+  const { ctx, close } = await openNode(config, logger);
+  return { ctx, close };
 }

@@ -3,11 +3,8 @@ import { readFileSync } from "node:fs";
 import pino from "pino";
 import { createCheckpointWriter, loadSigningKey } from "../audit/index.js";
 import { isLoopbackHost, type KeywardConfig } from "../config/index.js";
-import { createChangeBus } from "../bus/index.js";
-import { createMetrics } from "../metrics/index.js";
-import { bootstrapInstall, closeServiceContext, createServiceContext } from "../services/index.js";
-import { createSharedBackends } from "../services/shared-backends.js";
-import { createStore } from "../storage/index.js";
+import { bootstrapInstall } from "../services/index.js";
+import { openNode } from "../services/node.js";
 import { buildApp } from "./app.js";
 
 export interface RunningServer {
@@ -37,21 +34,8 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
   const auditKey = config.auditSigningKey ? loadSigningKey(config.auditSigningKey) : null;
   if (auditKey?.looseMode) logger.warn({ file: config.auditSigningKey }, "the audit signing key file is readable by group or others: chmod 600 it");
 
-  const store = await createStore({ url: config.databaseUrl });
-  const metrics = createMetrics();
-  const backends = await createSharedBackends({ redisUrl: config.redisUrl, credits: store.credits, metrics, logger });
-  const bus = createChangeBus({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl, logger });
-  const ctx = createServiceContext({
-    store,
-    logger,
-    metrics,
-    limiter: backends.limiter,
-    creditPool: backends.creditPool,
-    bus,
-    creditBlockSize: config.creditBlockSize,
-    cache: { maxEntries: config.cacheMaxEntries, ttlMs: config.cacheTtlMs, negativeTtlMs: config.negativeCacheTtlMs },
-    auditKey,
-  });
+  const node = await openNode(config, logger, { auditKey });
+  const { store, ctx, bus } = node;
   const installRootKey = await bootstrapInstall(ctx);
   const app = await buildApp({
     ctx,
@@ -62,7 +46,6 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
     authFailures: { limit: config.authFailureLimit, windowMs: config.authFailureWindowMs },
     https: tls,
   });
-  ctx.usage.start(config.usageFlushIntervalMs);
   const checkpoints = auditKey ? createCheckpointWriter({ audit: store.audit, key: auditKey, now: ctx.now, logger }) : null;
   checkpoints?.start(config.auditCheckpointIntervalMs);
   await app.listen({ host: config.host, port: config.port });
@@ -96,10 +79,7 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
       // The last changes get a checkpoint before the database goes.
       await checkpoints?.stop();
       await checkpoints?.writeNow().catch((error: unknown) => logger.warn({ err: error }, "audit checkpoint on shutdown failed"));
-      await closeServiceContext(ctx);
-      await bus.close();
-      await backends.close();
-      await store.close();
+      await node.close();
     })());
   return { url, close };
 }

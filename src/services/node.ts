@@ -1,0 +1,49 @@
+// One Keyward node's machinery from its configuration: store (migrated), shared backends (limiter,
+// credit pool), change bus and service context. The server and the embedded gateway both start here.
+import type { Logger } from "pino";
+import { createChangeBus, type ChangeBus } from "../bus/index.js";
+import type { KeywardConfig } from "../config/index.js";
+import type { AuditSigningKey } from "../core/index.js";
+import { createMetrics } from "../metrics/index.js";
+import { createStore } from "../storage/index.js";
+import type { Store } from "../storage/port.js";
+import { closeServiceContext, createServiceContext, type ServiceContext } from "./context.js";
+import { createSharedBackends } from "./shared-backends.js";
+
+export interface KeywardNode {
+  store: Store;
+  ctx: ServiceContext;
+  bus: ChangeBus;
+  /** Flushes usage, gives back leases, then closes bus, backends and store, in that order. */
+  close(): Promise<void>;
+}
+
+export async function openNode(config: KeywardConfig, logger: Logger, options: { auditKey?: AuditSigningKey | null } = {}): Promise<KeywardNode> {
+  const store = await createStore({ url: config.databaseUrl });
+  const metrics = createMetrics();
+  const backends = await createSharedBackends({ redisUrl: config.redisUrl, credits: store.credits, metrics, logger });
+  const bus = createChangeBus({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl, logger });
+  const ctx = createServiceContext({
+    store,
+    logger,
+    metrics,
+    limiter: backends.limiter,
+    creditPool: backends.creditPool,
+    bus,
+    creditBlockSize: config.creditBlockSize,
+    cache: { maxEntries: config.cacheMaxEntries, ttlMs: config.cacheTtlMs, negativeTtlMs: config.negativeCacheTtlMs },
+    auditKey: options.auditKey ?? null,
+  });
+  ctx.usage.start(config.usageFlushIntervalMs);
+  return {
+    store,
+    ctx,
+    bus,
+    async close() {
+      await closeServiceContext(ctx);
+      await bus.close();
+      await backends.close();
+      await store.close();
+    },
+  };
+}
