@@ -2,7 +2,21 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BASE62_ALPHABET } from "./base62.js";
-import { KEY_BODY_LENGTH, KEY_CHECKSUM_LENGTH, MAX_KEY_LENGTH, checksumOf, generateKey, hashKey, isValidPrefix, keyStart, parseKey, type KeyEnvironment } from "./key-format.js";
+import { encodeBase62 } from "./base62.js";
+import { crc32 } from "./crc32.js";
+import {
+  KEY_BODY_LENGTH,
+  KEY_CHECKSUM_LENGTH,
+  MAX_KEY_LENGTH,
+  checksumOf,
+  generateKey,
+  hashKey,
+  isValidPrefix,
+  isWellFormedKey,
+  keyStart,
+  parseKey,
+  type KeyEnvironment,
+} from "./key-format.js";
 
 const prefixes = fc.stringMatching(/^[a-z][a-z0-9]{1,15}$/);
 const environments = fc.constantFrom<KeyEnvironment>("live", "test");
@@ -151,5 +165,42 @@ describe("parseKey", () => {
     for (const value of [undefined, null, 42, {}, ["acme_live_x"]]) {
       expect(parseKey(value as unknown as string)).toEqual({ ok: false });
     }
+  });
+});
+
+describe("isWellFormedKey (the hot path's allocation-free format check)", () => {
+  /** The format as DESIGN §3 writes it, by regex and BigInt: what the hand-written check must agree with. */
+  const reference = (key: string) => {
+    const match = /^([a-z][a-z0-9]{1,15})_(live|test)_([0-9A-Za-z]{22,64})([0-9A-Za-z]{6})$/.exec(key);
+    return match !== null && key.length <= MAX_KEY_LENGTH && encodeBase62(BigInt(crc32(key.slice(0, -6))), 6) === match[4];
+  };
+  /** A key, then one edit: a character replaced, inserted or removed, anywhere. */
+  const nearKeys = fc
+    .tuple(prefixes, environments, base62(20, 66), fc.nat(), fc.constantFrom("replace", "insert", "remove", "none"), fc.constantFrom(..."_aZ09-\u00e9 ", ...BASE62_ALPHABET))
+    .map(([prefix, env, body, at, edit, char]) => {
+      const key = sealed(`${prefix}_${env}_${body}`);
+      const i = at % key.length;
+      if (edit === "replace") return key.slice(0, i) + char + key.slice(i + 1);
+      if (edit === "insert") return key.slice(0, i) + char + key.slice(i);
+      if (edit === "remove") return key.slice(0, i) + key.slice(i + 1);
+      return key;
+    });
+
+  it("agrees with parseKey and with the reference on arbitrary strings and on near-keys", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 120 }), fc.string({ unit: "binary", maxLength: 60 }), nearKeys), (text) => {
+        expect(isWellFormedKey(text)).toBe(reference(text));
+        expect(parseKey(text).ok).toBe(isWellFormedKey(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("computes the checksum as the reference base62 encoder does", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (payload) => {
+        expect(checksumOf(payload)).toBe(encodeBase62(BigInt(crc32(payload)), 6));
+      }),
+    );
   });
 });

@@ -41,8 +41,20 @@ export interface VerificationSubject {
   creditOwner: CreditsRecord | null;
 }
 
+/**
+ * What most keys compile to, made once and shared: the verify cache holds one subject per key (hundreds of
+ * thousands), and an empty permission set, "any IP, any referrer" and "no limits" need no copy each.
+ * Subjects are read-only once compiled, so sharing is invisible.
+ */
+const NO_PERMISSIONS = compilePermissionSet([]);
+const UNRESTRICTED = compileRestrictions({});
+const NO_LIMITS: ReadonlyMap<string, BucketLimit> = new Map();
+
 export function compileSubject(source: VerifiableKey): VerificationSubject {
-  const { key, roles } = source;
+  const { key, roles, identity } = source;
+  const granted = roles.length === 0 ? key.permissions : [...key.permissions, ...roles.flatMap((role) => role.permissions)];
+  const restricted = (key.restrictions.ipAllowlist?.length ?? 0) > 0 || (key.restrictions.referrers?.length ?? 0) > 0;
+  const limited = key.ratelimits.length > 0 || (identity?.ratelimits.length ?? 0) > 0;
   return {
     source,
     workspaceId: key.workspaceId,
@@ -51,10 +63,10 @@ export function compileSubject(source: VerifiableKey): VerificationSubject {
     expiresAt: key.expiresAt ? key.expiresAt.getTime() : null,
     graceEndsAt: source.graceEndsAt ? source.graceEndsAt.getTime() : null,
     enabled: key.enabled,
-    permissions: compilePermissionSet([...key.permissions, ...roles.flatMap((role) => role.permissions)]),
-    restrictions: compileRestrictions(key.restrictions),
-    limits: compileLimits(key, source.identity),
-    creditOwner: key.credits ?? source.identity?.credits ?? null,
+    permissions: granted.length === 0 ? NO_PERMISSIONS : compilePermissionSet(granted),
+    restrictions: restricted ? compileRestrictions(key.restrictions) : UNRESTRICTED,
+    limits: limited ? compileLimits(key, identity) : NO_LIMITS,
+    creditOwner: key.credits ?? identity?.credits ?? null,
   };
 }
 

@@ -16,7 +16,7 @@ import { identityRoutes } from "./routes/identities.js";
 import { keyRoutes } from "./routes/keys.js";
 import { rateLimitRoutes } from "./routes/ratelimit.js";
 import { roleRoutes } from "./routes/roles.js";
-import { verifyRoutes } from "./routes/verify.js";
+import { HotPathLogController, verifyRoutes } from "./routes/verify.js";
 import { workspaceRoutes } from "./routes/workspaces.js";
 import { Problem } from "./schemas/common.js";
 import { createValidatorCompiler } from "./validation.js";
@@ -44,6 +44,7 @@ export async function buildApp(options: AppOptions) {
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     genReqId: () => randomUUID(),
+    logController: new HotPathLogController(),
     ...(options.https ? { https: options.https } : {}),
     ajv: { customOptions: { removeAdditional: false } },
     // Room for the longest `{identity}` a client can send: a 255-character externalId, percent-encoded

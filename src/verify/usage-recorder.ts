@@ -1,14 +1,32 @@
-// Write-behind usage: lastUsedAt and verification counts collect in memory and are flushed in one
-// batch, so the verify path never writes to the database. A failed flush keeps the counts for the next.
+// Write-behind usage: lastUsedAt and verification counts collect in memory and are flushed in batches,
+// so the verify path never writes to the database. A failed flush keeps the counts for the next.
 import type { KeyStore, KeyUsage } from "../storage/port.js";
+
+/**
+ * Keys written per store call (one short transaction each). SQLite's driver is synchronous: one
+ * transaction over 10,000 keys would hold the event loop for a few hundred ms and every verification with
+ * it; a chunk of 250 holds it a few ms, and between chunks the loop serves requests.
+ */
+const FLUSH_CHUNK_KEYS = 250;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const toKeyUsage = (usage: PendingUsage): KeyUsage => ({ keyId: usage.keyId, lastUsedAt: new Date(usage.lastUsedAt), verifications: usage.verifications });
 
 export interface UsageLogger {
   warn(object: object, message: string): void;
   info?(object: object, message: string): void;
 }
 
+/** Usage collected for one key; the time stays a number until the flush (no Date per verification). */
+interface PendingUsage {
+  keyId: string;
+  lastUsedAt: number;
+  verifications: number;
+}
+
 export class UsageRecorder {
-  private pending = new Map<string, KeyUsage>();
+  private pending = new Map<string, PendingUsage>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
@@ -18,9 +36,10 @@ export class UsageRecorder {
     private readonly onFlush: (outcome: "ok" | "error", keys: number) => void = () => {},
   ) {}
 
-  record(keyId: string, at: Date): void {
+  /** `at` in ms since the epoch. */
+  record(keyId: string, at: number): void {
     const entry = this.pending.get(keyId);
-    if (entry) {
+    if (entry !== undefined) {
       entry.verifications++;
       if (at > entry.lastUsedAt) entry.lastUsedAt = at;
     } else {
@@ -47,27 +66,40 @@ export class UsageRecorder {
   async flush(): Promise<void> {
     if (this.flushing) await this.flushing;
     if (this.pending.size === 0) return;
-    const batch = this.pending;
+    const batch = [...this.pending.values()];
     this.pending = new Map();
-    this.flushing = this.keys
-      .recordUsage([...batch.values()])
-      .then(() => this.onFlush("ok", batch.size))
-      .catch((error: unknown) => {
-        for (const usage of batch.values()) {
-          const later = this.pending.get(usage.keyId);
-          if (later) {
-            later.verifications += usage.verifications;
-            if (usage.lastUsedAt > later.lastUsedAt) later.lastUsedAt = usage.lastUsedAt;
-          } else {
-            this.pending.set(usage.keyId, usage);
-          }
-        }
-        this.onFlush("error", batch.size);
-        this.logger.warn({ err: error, keys: batch.size }, "usage flush failed; will retry");
-      })
-      .finally(() => {
-        this.flushing = null;
-      });
+    this.flushing = this.write(batch).finally(() => {
+      this.flushing = null;
+    });
     await this.flushing;
+  }
+
+  private async write(batch: PendingUsage[]): Promise<void> {
+    for (let from = 0; from < batch.length; from += FLUSH_CHUNK_KEYS) {
+      if (from > 0) await nextTurn();
+      try {
+        await this.keys.recordUsage(batch.slice(from, from + FLUSH_CHUNK_KEYS).map(toKeyUsage));
+      } catch (error) {
+        // Chunks already written stay written (usage only adds up); the rest waits for the next flush.
+        const unwritten = batch.slice(from);
+        this.restore(unwritten);
+        this.onFlush("error", unwritten.length);
+        this.logger.warn({ err: error, keys: unwritten.length }, "usage flush failed; will retry");
+        return;
+      }
+    }
+    this.onFlush("ok", batch.length);
+  }
+
+  private restore(usages: readonly PendingUsage[]): void {
+    for (const usage of usages) {
+      const later = this.pending.get(usage.keyId);
+      if (later) {
+        later.verifications += usage.verifications;
+        if (usage.lastUsedAt > later.lastUsedAt) later.lastUsedAt = usage.lastUsedAt;
+      } else {
+        this.pending.set(usage.keyId, usage);
+      }
+    }
   }
 }

@@ -20,8 +20,11 @@ const MISS: CacheLookup = { hit: false };
 
 export class VerifyCache {
   private readonly entries = new Map<string, Entry>();
-  /** A rotated key may be cached under its current and its retired secrets' hashes. */
-  private readonly hashesByKeyId = new Map<string, Set<string>>();
+  /**
+   * A rotated key may be cached under its current and its retired secrets' hashes. One hash (nearly every
+   * key) is kept as the string itself, a Set only for several: a Set per cached key would cost ~150 bytes.
+   */
+  private readonly hashesByKeyId = new Map<string, string | Set<string>>();
   private invalidations = 0;
 
   constructor(private readonly options: VerifyCacheOptions) {}
@@ -63,16 +66,20 @@ export class VerifyCache {
     }
     this.entries.set(hash, { subject, expiresAt: now + ttl });
     if (subject) {
-      const hashes = this.hashesByKeyId.get(subject.source.key.id);
-      if (hashes) hashes.add(hash);
-      else this.hashesByKeyId.set(subject.source.key.id, new Set([hash]));
+      const keyId = subject.source.key.id;
+      const known = this.hashesByKeyId.get(keyId);
+      if (known === undefined) this.hashesByKeyId.set(keyId, hash);
+      else if (typeof known !== "string") known.add(hash);
+      else if (known !== hash) this.hashesByKeyId.set(keyId, new Set([known, hash]));
     }
   }
 
   /** Drops a key's entry, so the next verification reads the store. */
   invalidateKey(keyId: string): void {
     this.invalidations++;
-    for (const hash of this.hashesByKeyId.get(keyId) ?? []) this.remove(hash);
+    const known = this.hashesByKeyId.get(keyId);
+    if (known === undefined) return;
+    for (const hash of typeof known === "string" ? [known] : [...known]) this.remove(hash);
   }
 
   /** Drops an entry by hash (e.g. a negative entry for a key just created). */
@@ -86,9 +93,15 @@ export class VerifyCache {
     if (!entry) return;
     this.entries.delete(hash);
     if (entry.subject) {
-      const hashes = this.hashesByKeyId.get(entry.subject.source.key.id);
-      hashes?.delete(hash);
-      if (hashes?.size === 0) this.hashesByKeyId.delete(entry.subject.source.key.id);
+      const keyId = entry.subject.source.key.id;
+      const known = this.hashesByKeyId.get(keyId);
+      if (typeof known === "string") {
+        if (known === hash) this.hashesByKeyId.delete(keyId);
+      } else if (known !== undefined) {
+        known.delete(hash);
+        if (known.size === 0) this.hashesByKeyId.delete(keyId);
+        else if (known.size === 1) this.hashesByKeyId.set(keyId, known.values().next().value as string);
+      }
     }
   }
 

@@ -1,13 +1,31 @@
 // POST /v1/keys/verify: every well-formed request gets 200 with `valid` and a stable `code`.
+import { LogController, type FastifyRequest } from "fastify";
 import { parsePermissionQuery, type PermissionQuery } from "../../core/index.js";
 import { KeywardError } from "../../errors/index.js";
-import type { VerifyOutcome } from "../../verify/index.js";
+import type { VerifyExtras, VerifyOutcome } from "../../verify/index.js";
 import { AUTHED_PROBLEMS, problems } from "../schemas/common.js";
 import { VerifyKeyBody, VerifyKeyResult } from "../schemas/keys.js";
 import { actorOf, guard, managed, type App, type RouteOptions } from "../route-kit.js";
 
+export const VERIFY_PATH = "/v1/keys/verify";
+
+/**
+ * Fastify's per-request log lines ("incoming request", "request completed") for verify only at debug or
+ * trace: at the default level (info) they cost more than the verification itself (docs/performance.md).
+ * Every other route logs as before; errors are logged by the error handler whatever the level.
+ */
+export class HotPathLogController extends LogController {
+  override isLogDisabled(request: FastifyRequest): boolean {
+    // Pino answers isLevelEnabled; without a logger (tests) there is nothing to log anyway.
+    const log = request.log as { isLevelEnabled?: (level: string) => boolean };
+    if (request.routeOptions.url === VERIFY_PATH && log.isLevelEnabled?.("debug") !== true) return true;
+    return super.isLogDisabled(request);
+  }
+}
+
 /** Parsed queries are reused: callers send the same few queries again and again. */
 const QUERY_CACHE_LIMIT = 1000;
+const NO_EXTRAS: VerifyExtras = Object.freeze({});
 
 export async function verifyRoutes(app: App, { ctx }: RouteOptions) {
   const queries = new Map<string, PermissionQuery>();
@@ -24,7 +42,7 @@ export async function verifyRoutes(app: App, { ctx }: RouteOptions) {
   };
 
   app.post(
-    "/v1/keys/verify",
+    VERIFY_PATH,
     {
       preValidation: guard(ctx, "keys:verify"),
       schema: {
@@ -35,13 +53,12 @@ export async function verifyRoutes(app: App, { ctx }: RouteOptions) {
     },
     async (request) => {
       const { key, apiId, permissions, ip, origin, ratelimits, cost } = request.body;
-      const outcome = await ctx.verifier.verify(key, {
-        workspaceId: actorOf(request).workspaceId,
-        ...(apiId !== undefined ? { apiId } : {}),
-        ...(permissions !== undefined ? { permissionQuery: parseQuery(permissions) } : {}),
-        ...(ip !== undefined ? { ip } : {}),
-        ...(origin !== undefined ? { origin } : {}),
-      }, { ...(ratelimits ? { ratelimits } : {}), ...(cost !== undefined ? { cost } : {}) });
+      // One object of one shape per call (an absent field is undefined, which every check reads as absent).
+      const outcome = await ctx.verifier.verify(
+        key,
+        { workspaceId: actorOf(request).workspaceId, apiId, permissionQuery: permissions !== undefined ? parseQuery(permissions) : undefined, ip, origin },
+        ratelimits === undefined && cost === undefined ? NO_EXTRAS : { ratelimits, cost },
+      );
       return verifyAnswer(outcome, ctx.now().getTime());
     },
   );
