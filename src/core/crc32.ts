@@ -10,6 +10,17 @@ const TABLE = (() => {
   return table;
 })();
 
+export const CRC32_INITIAL = 0xffffffff;
+
+/** The running state after one more byte: lets a scanner extend one CRC across a candidate's possible ends. */
+export function crc32Step(state: number, byte: number): number {
+  return TABLE[(state ^ byte) & 0xff]! ^ (state >>> 8);
+}
+
+export function crc32Final(state: number): number {
+  return (state ^ 0xffffffff) >>> 0;
+}
+
 const utf8 = new TextEncoder();
 
 /** CRC-32 of the UTF-8 bytes of a string, as zlib.crc32. Keys are ASCII, so the hot path skips encoding. */

@@ -59,7 +59,10 @@ describe("findKeys", () => {
       // Only characters of the prefix, the body or the checksum: a changed `_` makes no key at all, and
       // a character inserted before the key's first one leaves the key whole.
       const safe = key[where] === "_" ? where + 1 : how === "insert" ? Math.max(1, where) : where;
-      const replacement = char === key[safe] ? (char === "a" ? "b" : "a") : char;
+      // Inserting a copy of the first character right after it ("aacme_…") leaves the original key whole
+      // one character further on, so the insert avoids both neighbours' characters.
+      const avoid = new Set([key[safe], how === "insert" ? key[safe - 1] : undefined]);
+      const replacement = avoid.has(char) ? ["a", "b", "c"].find((other) => !avoid.has(other))! : char;
       if (how === "substitute") return key.slice(0, safe) + replacement + key.slice(safe + 1);
       if (how === "drop") return key.slice(0, safe) + key.slice(safe + 1);
       return key.slice(0, safe) + replacement + key.slice(safe);
