@@ -2,7 +2,7 @@
 // holding keys:verify), over kept-alive connections. The root key comes from the environment only
 // and is never logged; Keyward's answer carries everything the client's HTTP answer needs.
 import { Pool } from "undici";
-import { parseKey, type RateLimitHeaderInput, type VerificationCode } from "../core/index.js";
+import { headerInputFromAnswer, parseKey, type VerificationCode } from "../core/index.js";
 import { KeywardUnavailableError, type KeyChecker, type KeyVerdict } from "./key-checker.js";
 
 export interface RemoteCheckerOptions {
@@ -61,17 +61,7 @@ export function createRemoteChecker(options: RemoteCheckerOptions): KeyChecker {
         keyId: answer.keyId,
         identityId: answer.identity?.id ?? null,
         externalId: answer.identity?.externalId ?? null,
-        ratelimits: answer.ratelimits.map(
-          (limit): RateLimitHeaderInput => ({
-            name: limit.name,
-            limit: limit.limit,
-            durationMs: limit.durationMs,
-            remaining: limit.remaining,
-            resetMs: Math.max(0, limit.reset - now),
-            allowed: limit.allowed,
-            retryAfterMs: limit.retryAfterMs,
-          }),
-        ),
+        ratelimits: headerInputFromAnswer(answer.ratelimits, now),
       };
     },
     close: () => pool.close(),

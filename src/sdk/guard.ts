@@ -2,7 +2,7 @@
 // what the API's client sees — always through the core's httpAnswer, so the SDK, the gateway and
 // nginx auth_request answer alike. The Express, Fastify and Hono adapters only translate.
 import { httpAnswer, type AnswerCode } from "../core/http-answer.js";
-import type { RateLimitHeaderInput } from "../core/limits/rate-limit-headers.js";
+import { headerInputFromAnswer, type RateLimitHeaderInput } from "../core/limits/rate-limit-headers.js";
 import { AnswerCache, hashKey } from "./answer-cache.js";
 import { createKeywardClient, type KeywardClient } from "./client.js";
 import { KeywardApiError, KeywardConnectionError } from "./errors.js";
@@ -120,18 +120,6 @@ function callerOrigin(request: IncomingRequest): string | undefined {
   }
 }
 
-function toHeaderInput(limits: readonly LimitState[], now: number): RateLimitHeaderInput[] {
-  return limits.map((limit) => ({
-    name: limit.name,
-    limit: limit.limit,
-    durationMs: limit.durationMs,
-    remaining: limit.remaining,
-    // `reset` is Keyward's epoch ms; the clocks of two NTP hosts agree far better than the 1 s the header counts in.
-    resetMs: Math.max(0, limit.reset - now),
-    allowed: limit.allowed,
-    retryAfterMs: limit.retryAfterMs,
-  }));
-}
 
 function toContext(answer: VerifyKeyResult): KeywardContext | null {
   if (answer.keyId === null || answer.apiId === null || answer.environment === null) return null;
@@ -212,7 +200,7 @@ export function createKeywardGuard(options: KeywardOptions, defaults: { logger?:
         return { pass: false, status: 500, headers: {}, problem: MISCONFIGURED };
       }
 
-      const limits = toHeaderInput(answer.ratelimits, Date.now());
+      const limits = headerInputFromAnswer(answer.ratelimits, Date.now());
       const context = answer.code === "VALID" ? toContext(answer) : null;
       if (!context) {
         cache.drop(keyHash);

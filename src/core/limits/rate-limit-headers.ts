@@ -93,3 +93,30 @@ export function rateLimitHeaders(limits: readonly RateLimitHeaderInput[]): Recor
   if (retryAfter !== null) headers["Retry-After"] = String(retryAfter);
   return headers;
 }
+
+/** A limit as the verify answer carries it: `reset` is epoch milliseconds. */
+export interface AnsweredLimit {
+  name: string;
+  limit: number;
+  durationMs: number;
+  remaining: number;
+  reset: number;
+  allowed: boolean;
+  retryAfterMs: number | null;
+}
+
+/**
+ * A remote verify answer's limits as header input (SDK middleware, remote gateway). The two hosts'
+ * clocks agree far better than the 1 s the headers count in.
+ */
+export function headerInputFromAnswer(limits: readonly AnsweredLimit[], now: number): RateLimitHeaderInput[] {
+  return limits.map((limit) => ({
+    name: limit.name,
+    limit: limit.limit,
+    durationMs: limit.durationMs,
+    remaining: limit.remaining,
+    resetMs: Math.max(0, limit.reset - now),
+    allowed: limit.allowed,
+    retryAfterMs: limit.retryAfterMs,
+  }));
+}
