@@ -29,6 +29,11 @@ export const MANAGEMENT_PERMISSIONS = [
   "ratelimits:read",
   "ratelimits:update",
   "audit:read",
+  "webhooks:create",
+  "webhooks:read",
+  "webhooks:update",
+  "webhooks:delete",
+  "leaks:report",
 ] as const;
 export type ManagementPermission = (typeof MANAGEMENT_PERMISSIONS)[number];
 
@@ -36,7 +41,7 @@ export type ManagementPermission = (typeof MANAGEMENT_PERMISSIONS)[number];
 export const INSTALL_ROOT_PERMISSIONS = ["*"];
 
 /** The first root key of a workspace created through the API: everything inside that workspace only. */
-export const WORKSPACE_ROOT_PERMISSIONS = ["apis:*", "keys:*", "identities:*", "roles:*", "root_keys:*", "workspaces:read", "ratelimits:*", "audit:read"];
+export const WORKSPACE_ROOT_PERMISSIONS = ["apis:*", "keys:*", "identities:*", "roles:*", "root_keys:*", "workspaces:read", "ratelimits:*", "audit:read", "webhooks:*", "leaks:report"];
 
 /** A root key may hand out only what it holds itself: every requested name must be covered. */
 export function uncoveredPermissions(holder: PermissionSet, requested: readonly string[]): string[] {

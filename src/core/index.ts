@@ -15,3 +15,4 @@ export * from "./random.js";
 export * from "./records.js";
 export * from "./restrictions.js";
 export * from "./verify-decision.js";
+export * from "./webhooks/index.js";

@@ -22,6 +22,8 @@ export interface ApiRecord {
   prefix: string;
   /** Defaults applied to new keys; grows with the lifecycle and limits issues. */
   defaults: ApiDefaults;
+  /** Lifecycle policy of the API's keys (issue 5); {} = no constraints. */
+  policy: ApiPolicy;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -30,6 +32,18 @@ export interface ApiDefaults {
   environment?: KeyEnvironment;
   /** Time to live of a new key in seconds, when the request names no expiresAt. */
   expiresInSeconds?: number;
+}
+
+/** Lifecycle policy of an API. Every field is optional; absent = no constraint. */
+export interface ApiPolicy {
+  /** Longest lifetime of a key (create, update and import beyond it are refused). */
+  maxLifetimeSeconds?: number;
+  /** A key is due for rotation this long after its creation or last rotation. */
+  rotationPeriodSeconds?: number;
+  /** Lead time of `key.expiring` and of `GET /v1/keys?expiringWithin=` defaults. */
+  expiringSoonSeconds?: number;
+  /** What a leak report does to a live key of this API: revoke (default) or disable for review. */
+  onLeak?: "revoke" | "disable";
 }
 
 /** A named rate limit set on a key or an identity (an identity's limits are shared by all its keys). */

@@ -50,7 +50,7 @@ function verifiable(shape: KeyShape = {}): VerifiableKey {
       ratelimits: [],
       credits: null,
     },
-    api: { id: apiId, workspaceId, kind: shape.kind ?? "customer", name: "acme", prefix: "acme", defaults: {}, createdAt: at, updatedAt: at },
+    api: { id: apiId, workspaceId, kind: shape.kind ?? "customer", name: "acme", prefix: "acme", defaults: {}, policy: {}, createdAt: at, updatedAt: at },
     identity: null,
     roles: (shape.rolePermissions ?? []).map((permissions, i) => ({ id: `role_${i}`, workspaceId, name: `r${i}`, description: null, permissions, createdAt: at, updatedAt: at })),
   };

@@ -6,6 +6,7 @@ import type {
   CreditsRecord,
   RateLimitConfig,
   ApiDefaults,
+  ApiPolicy,
   ApiKind,
   ApiRecord,
   IdentityRecord,
@@ -49,12 +50,16 @@ export interface NewApi {
   name: string;
   prefix: string;
   defaults: ApiDefaults;
+  /** Default {}. */
+  policy?: ApiPolicy;
   now: Date;
 }
 
 export interface ApiPatch {
   name?: string;
   defaults?: ApiDefaults;
+  /** Replaces the whole policy. */
+  policy?: ApiPolicy;
 }
 
 export interface ApiStore {

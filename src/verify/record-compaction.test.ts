@@ -31,7 +31,7 @@ function found(keyId: string, overrides: Partial<VerifiableKey["key"]> = {}): Ve
       credits: null,
       ...overrides,
     },
-    api: { id: "api_1", workspaceId, kind: "customer", name: "acme", prefix: "acme", defaults: {}, createdAt: at, updatedAt: at },
+    api: { id: "api_1", workspaceId, kind: "customer", name: "acme", prefix: "acme", defaults: {}, policy: {}, createdAt: at, updatedAt: at },
     identity: null,
     roles: [],
   };

@@ -27,6 +27,7 @@ export function createApiRepository(ctx: StoreContext): ApiStore {
           name: api.name,
           prefix: api.prefix,
           defaults: profile.json.encode(api.defaults),
+          policy: profile.json.encode(api.policy ?? {}),
           created_at: at,
           updated_at: at,
           deleted_at: null,
@@ -60,6 +61,7 @@ export function createApiRepository(ctx: StoreContext): ApiStore {
         .set({
           ...(patch.name !== undefined && { name: patch.name }),
           ...(patch.defaults !== undefined && { defaults: profile.json.encode(patch.defaults) }),
+          ...(patch.policy !== undefined && { policy: profile.json.encode(patch.policy) }),
           updated_at: profile.time.encode(now),
         })
         .where("workspace_id", "=", workspaceId)

@@ -2,6 +2,7 @@
 import type { Selectable } from "kysely";
 import type {
   ApiDefaults,
+  ApiPolicy,
   ApiKind,
   ApiRecord,
   CreditRefill,
@@ -53,6 +54,7 @@ export function toApi(profile: DialectProfile, row: Selectable<ApisTable>): ApiR
     name: row.name,
     prefix: row.prefix,
     defaults: profile.json.decode(row.defaults) as ApiDefaults,
+    policy: row.policy === null ? {} : (profile.json.decode(row.policy) as ApiPolicy),
     createdAt: time(profile, row.created_at),
     updatedAt: time(profile, row.updated_at),
   };

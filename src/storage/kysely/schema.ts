@@ -24,6 +24,8 @@ export interface ApisTable {
   name: string;
   prefix: string;
   defaults: JsonValue;
+  /** ApiPolicy; null (APIs from before 0005) reads as {}. */
+  policy: JsonValue | null;
   created_at: TimeValue;
   updated_at: TimeValue;
   deleted_at: TimeValue | null;

@@ -7,6 +7,7 @@ import { initialMigration } from "./0001-initial.js";
 import { rateLimitsAndCreditsMigration } from "./0002-ratelimits-credits.js";
 import { retiredKeyHashesMigration } from "./0003-retired-key-hashes.js";
 import { auditLogMigration } from "./0004-audit-log.js";
+import { apiPolicyMigration } from "./0005-api-policy.js";
 
 /** Names sort in the order they apply; never rename or edit a released one, add the next instead. */
 function migrationsFor(profile: DialectProfile): Record<string, Migration> {
@@ -15,6 +16,7 @@ function migrationsFor(profile: DialectProfile): Record<string, Migration> {
     "0002_ratelimits_credits": rateLimitsAndCreditsMigration(profile.columnTypes),
     "0003_retired_key_hashes": retiredKeyHashesMigration(profile.columnTypes),
     "0004_audit_log": auditLogMigration(profile.columnTypes),
+    "0005_api_policy": apiPolicyMigration(profile.columnTypes),
   };
 }
 
