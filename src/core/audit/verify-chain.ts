@@ -3,7 +3,7 @@
 import type { KeyObject } from "node:crypto";
 import { checkpointSignatureValid, type AuditCheckpoint } from "./checkpoint.js";
 import { diagnoseLinks, ProblemList, type AuditProblem, type ChainRecord } from "./chain-links.js";
-import { hashEntry, type AuditEntry } from "./entry.js";
+import { GENESIS_HASH, hashEntry, type AuditEntry } from "./entry.js";
 
 export interface ChainVerifyOptions {
   /** The stored chain head: entries past it were added, a chain ending before it was cut. */
@@ -32,18 +32,20 @@ export interface ChainVerifier {
 
 export function createChainVerifier(options: ChainVerifyOptions = {}): ChainVerifier {
   // Per entry only what following the links needs, in flat arrays: a long chain is read in pages and
-  // the entries themselves are dropped as soon as they are hashed (except the few that fail).
+  // the entries themselves are dropped as soon as they are hashed (except the few that fail). While
+  // every entry hashes right and links to the one before, nothing else is kept: the hash index that
+  // diagnosis needs is built only when something is wrong (the common case never pays for it).
   const ids: string[] = [];
   const seqs: number[] = [];
   const hashes: string[] = [];
   const prevHashes: string[] = [];
-  const index = new Map<string, number>();
   const suspects = new Map<number, AuditEntry>();
+  let linked = true;
   return {
     push(entry) {
       const pos = ids.length;
       if (hashEntry(entry) !== entry.hash) suspects.set(pos, entry);
-      if (!index.has(entry.hash)) index.set(entry.hash, pos);
+      if (linked) linked = pos === 0 ? entry.seq === 1 && entry.prevHash === GENESIS_HASH : entry.seq === seqs[pos - 1]! + 1 && entry.prevHash === hashes[pos - 1];
       ids.push(entry.id);
       seqs.push(entry.seq);
       hashes.push(entry.hash);
@@ -52,7 +54,7 @@ export function createChainVerifier(options: ChainVerifyOptions = {}): ChainVeri
     finish(head = options.head) {
       const records: ChainRecord[] = ids.map((id, pos) => ({ id, seq: seqs[pos]!, hash: hashes[pos]!, prevHash: prevHashes[pos]!, intact: !suspects.has(pos) }));
       const problems = new ProblemList();
-      diagnoseLinks(records, suspects, index, problems);
+      if (!linked || suspects.size > 0) diagnoseLinks(records, suspects, indexByHash(hashes), problems);
       if (head) checkHead(records, head, problems);
       const checkpoints = checkCheckpoints(records, options, problems);
       const lastRecord = records[records.length - 1];
@@ -63,6 +65,13 @@ export function createChainVerifier(options: ChainVerifyOptions = {}): ChainVeri
       return { valid: false, problems: ordered, ...summary };
     },
   };
+}
+
+/** Position of the first entry with each hash. */
+function indexByHash(hashes: readonly string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  for (let pos = 0; pos < hashes.length; pos++) if (!index.has(hashes[pos]!)) index.set(hashes[pos]!, pos);
+  return index;
 }
 
 export function verifyChain(entries: Iterable<AuditEntry>, options: ChainVerifyOptions = {}): ChainVerdict {
