@@ -1,7 +1,7 @@
 // What an audit entry shows of a changed object (its `before` and `after`): the public view, never a
 // secret, a key hash, usage counters or the credit pool's bookkeeping (leases, refill and low marks).
 import type { ApiRecord, CreditsRecord, IdentityRecord, KeyRecord, Meta, RoleRecord, Workspace } from "../core/index.js";
-import type { RateLimitOverride } from "../storage/port.js";
+import type { RateLimitOverride, WebhookEndpoint } from "../storage/port.js";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -9,12 +9,12 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 const json = (value: Meta | object) => JSON.parse(JSON.stringify(value)) as unknown;
 
 /** `remaining` is what the database held at the change: credits leased to nodes and not yet spent are not in it. */
-function creditsView(credits: CreditsRecord | null) {
+export function creditsView(credits: CreditsRecord | null) {
   return credits ? { remaining: credits.remaining, refill: credits.refill, lowThreshold: credits.lowThreshold } : null;
 }
 
 export function apiAuditView(api: ApiRecord) {
-  return { id: api.id, name: api.name, prefix: api.prefix, defaults: json(api.defaults), createdAt: iso(api.createdAt), updatedAt: iso(api.updatedAt) };
+  return { id: api.id, name: api.name, prefix: api.prefix, defaults: json(api.defaults), policy: json(api.policy), createdAt: iso(api.createdAt), updatedAt: iso(api.updatedAt) };
 }
 
 export function keyAuditView(key: KeyRecord) {
@@ -86,4 +86,18 @@ export function overrideAuditView(override: RateLimitOverride) {
 /** Overrides have no id: namespaces cannot contain "/", so this names one unambiguously. */
 export function overrideTargetId(namespace: string, identifier: string): string {
   return `${namespace}/${identifier}`;
+}
+
+/** A webhook endpoint without its signing secrets. */
+export function webhookAuditView(endpoint: WebhookEndpoint) {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    events: endpoint.events,
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.disabledReason,
+    previousSecretExpiresAt: iso(endpoint.previousSecretExpiresAt),
+    createdAt: iso(endpoint.createdAt),
+    updatedAt: iso(endpoint.updatedAt),
+  };
 }

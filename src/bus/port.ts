@@ -2,8 +2,14 @@
 // disablement or a permission change is refused everywhere within milliseconds, not after a cache TTL.
 // Adapters: local (one process), Redis pub/sub, PostgreSQL LISTEN/NOTIFY; one contract suite.
 
-/** What went stale: one key, everything of a workspace (roles, identities, APIs), or everything. */
-export type ChangeEvent = { type: "key"; keyId: string } | { type: "workspace"; workspaceId: string };
+/**
+ * What went stale: one key, everything of a workspace (roles, identities, APIs), or an API that now
+ * holds imported keys (the verifier starts looking up its keys that are not in Keyward's format).
+ */
+export type ChangeEvent =
+  | { type: "key"; keyId: string }
+  | { type: "workspace"; workspaceId: string }
+  | { type: "imports"; workspaceId: string; apiId: string };
 
 export interface ChangeSubscriber {
   onEvent(event: ChangeEvent): void;
@@ -39,6 +45,9 @@ export function decodeEvent(text: string): ChangeEvent | null {
     const value = JSON.parse(text) as Record<string, unknown>;
     if (value.type === "key" && typeof value.keyId === "string") return { type: "key", keyId: value.keyId };
     if (value.type === "workspace" && typeof value.workspaceId === "string") return { type: "workspace", workspaceId: value.workspaceId };
+    if (value.type === "imports" && typeof value.workspaceId === "string" && typeof value.apiId === "string") {
+      return { type: "imports", workspaceId: value.workspaceId, apiId: value.apiId };
+    }
   } catch {
     // dropped below
   }

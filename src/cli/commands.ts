@@ -2,6 +2,7 @@
 import { Option, type Command } from "commander";
 import { addAuditCommands } from "./audit-commands.js";
 import { CliError, createApiClient } from "./client.js";
+import { addImportCommand } from "./import-command.js";
 import { printJson, printRecord, printTable } from "./output.js";
 
 type Row = Record<string, unknown>;
@@ -79,6 +80,7 @@ export function addManagementCommands(program: Command): void {
       show(false, created, ["id", "apiId", "name", "environment", "identityId", "permissions", "expiresAt"]);
       process.stdout.write(`\nkey          ${String(created.key)}\n\nStore the key now: it will not be shown again.\n`);
     });
+  addImportCommand(keys);
   addListOptions(
     keys.command("list").description("list keys (never their secrets)").option("--api <apiId>", "only keys of this API").option("--identity <identityId>", "only keys of this identity"),
   ).action(async (options: ListOptions & { api?: string; identity?: string }) => {

@@ -80,8 +80,9 @@ async function runScan(paths: string[], options: ScanOptions): Promise<void> {
     if (options.report) {
       if (result.findings.length === 0) return void process.stderr.write("keyward scan: nothing to report\n");
       const client = createApiClient();
-      await scan.sendLeakReport(result.findings, (path, body) => client.request("POST", path, body));
-      process.stderr.write(`keyward scan: reported ${result.findings.length} finding(s) to Keyward for revocation\n`);
+      const answers = await scan.sendLeakReport(result.findings, (path, body) => client.request("POST", path, body));
+      const summary = answers.length > 0 ? `: ${scan.summarizeLeakAnswers(answers)}` : "";
+      process.stderr.write(`keyward scan: reported ${result.findings.length} finding(s) to Keyward for revocation${summary}\n`);
     }
   } catch (error) {
     // Messages may quote git, the file system or the server: no key gets through them whole.

@@ -34,6 +34,18 @@ export const ConfigSchema = Type.Object(
     auditSigningKey: Type.Optional(Type.String({ minLength: 1 })),
     /** How often each workspace's audit chain head is signed (also once on shutdown). */
     auditCheckpointIntervalMs: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 300_000 }),
+    /** How often each node looks for expiring and expired keys and ended graces (key.expiring, key.expire, key.grace_end); 0: never. */
+    lifecycleSweepIntervalMs: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 60_000 }),
+    /** JSON file of GitHub's secret scanning public keys (GET https://api.github.com/meta/public_keys/secret_scanning); unset: POST /v1/leaks/github refuses reports. */
+    githubScanningKeys: Type.Optional(Type.String({ minLength: 1 })),
+    /** Let webhooks reach loopback, private, link-local and metadata addresses, and plain http (docs/webhooks.md). */
+    webhooksAllowInternal: Type.Boolean({ default: false }),
+    /** How long one webhook attempt may take, connection to response headers and body. */
+    webhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+    /** How often each node looks for due webhook deliveries (it also looks right after writing one). */
+    webhookPollIntervalMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 1_000 }),
+    /** Waits before each webhook retry, comma-separated milliseconds; unset: the ~3-day schedule of docs/webhooks.md. */
+    webhookRetryScheduleMs: Type.Optional(Type.String({ pattern: "^\\d{1,10}(,\\d{1,10}){0,29}$" })),
   },
   { additionalProperties: false },
 );
@@ -62,4 +74,10 @@ export const ENV_VARIABLES: Record<string, keyof KeywardConfig> = {
   KEYWARD_AUTH_FAILURE_WINDOW_MS: "authFailureWindowMs",
   KEYWARD_AUDIT_SIGNING_KEY: "auditSigningKey",
   KEYWARD_AUDIT_CHECKPOINT_INTERVAL_MS: "auditCheckpointIntervalMs",
+  KEYWARD_LIFECYCLE_SWEEP_INTERVAL_MS: "lifecycleSweepIntervalMs",
+  KEYWARD_GITHUB_SCANNING_KEYS: "githubScanningKeys",
+  KEYWARD_WEBHOOKS_ALLOW_INTERNAL: "webhooksAllowInternal",
+  KEYWARD_WEBHOOK_TIMEOUT_MS: "webhookTimeoutMs",
+  KEYWARD_WEBHOOK_POLL_INTERVAL_MS: "webhookPollIntervalMs",
+  KEYWARD_WEBHOOK_RETRY_SCHEDULE_MS: "webhookRetryScheduleMs",
 };

@@ -48,6 +48,10 @@ describe("loadConfig", () => {
       authFailureLimit: 60,
       authFailureWindowMs: 60_000,
       auditCheckpointIntervalMs: 300_000,
+      lifecycleSweepIntervalMs: 60_000,
+      webhooksAllowInternal: false,
+      webhookTimeoutMs: 10_000,
+      webhookPollIntervalMs: 1_000,
     });
   });
 

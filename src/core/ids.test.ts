@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createId, isId, type IdType } from "./ids.js";
 
-const TYPES: IdType[] = ["ws", "api", "key", "id", "role", "req", "aud"];
+const TYPES: IdType[] = ["ws", "api", "key", "id", "role", "req", "aud", "whk", "msg"];
 const types = fc.constantFrom(...TYPES);
 const randomBytes = fc.uint8Array({ minLength: 10, maxLength: 10 });
 const fixed = (bytes: Uint8Array) => () => bytes;

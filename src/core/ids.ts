@@ -2,10 +2,10 @@
 import { encodeBase62 } from "./base62.js";
 import type { RandomBytes } from "./random.js";
 
-export type IdType = "ws" | "api" | "key" | "id" | "role" | "req" | "aud";
+export type IdType = "ws" | "api" | "key" | "id" | "role" | "req" | "aud" | "whk" | "msg";
 
 const ID_BODY_LENGTH = 22;
-const ID_PATTERN = /^(ws|api|key|id|role|req|aud)_[0-9A-Za-z]{22}$/;
+const ID_PATTERN = /^(ws|api|key|id|role|req|aud|whk|msg)_[0-9A-Za-z]{22}$/;
 
 /** 48-bit millisecond time then 80 random bits, fixed-width base62 (sorts like the number). */
 export function createId(type: IdType, now: Date, random: RandomBytes): string {

@@ -24,6 +24,8 @@ export interface ApiRecord {
   defaults: ApiDefaults;
   /** Lifecycle policy of the API's keys (issue 5); {} = no constraints. */
   policy: ApiPolicy;
+  /** Present (true) once keys were imported into the API: only then may its keys be outside Keyward's format. */
+  holdsImportedKeys?: true;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -102,6 +104,10 @@ export interface KeyRecord {
   restrictions: Restrictions;
   meta: Meta;
   createdAt: Date;
+  /** Present once the key was rotated: when its current secret was issued (rotation is due from here). */
+  rotatedAt?: Date;
+  /** Present when the key's API has a rotation period: (rotatedAt ?? createdAt) + that period, by the API's current policy. */
+  rotationDueAt?: Date;
   updatedAt: Date;
   lastUsedAt: Date | null;
   verificationCount: number;
@@ -109,6 +115,8 @@ export interface KeyRecord {
   revokedReason: string | null;
   ratelimits: RateLimitConfig[];
   credits: CreditsRecord | null;
+  /** Present when the key came from another system through an import (its secret is not in Keyward's format). */
+  importedAt?: Date;
 }
 
 export interface IdentityRecord {

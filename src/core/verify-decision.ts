@@ -26,6 +26,8 @@ export interface VerificationSubject {
   source: VerifiableKey;
   workspaceId: string;
   apiId: string;
+  /** `source.api.kind`, kept here: the decision then reads no object beyond the subject for it. */
+  apiKind: ApiKind;
   /** Milliseconds since the epoch, or null. */
   revokedAt: number | null;
   expiresAt: number | null;
@@ -59,6 +61,7 @@ export function compileSubject(source: VerifiableKey): VerificationSubject {
     source,
     workspaceId: key.workspaceId,
     apiId: key.apiId,
+    apiKind: source.api.kind,
     revokedAt: key.revokedAt ? key.revokedAt.getTime() : null,
     expiresAt: key.expiresAt ? key.expiresAt.getTime() : null,
     graceEndsAt: source.graceEndsAt ? source.graceEndsAt.getTime() : null,
@@ -101,7 +104,7 @@ export function decideVerification(
   // Another workspace's key, or a key of another API, is not found: its existence is not disclosed.
   if (request.workspaceId !== null && subject.workspaceId !== request.workspaceId) return { ok: false, code: "NOT_FOUND", subject: null };
   if (request.apiId !== undefined && subject.apiId !== request.apiId) return { ok: false, code: "NOT_FOUND", subject: null };
-  if (subject.source.api.kind !== (request.apiKind ?? "customer")) return { ok: false, code: "NOT_FOUND", subject: null };
+  if (subject.apiKind !== (request.apiKind ?? "customer")) return { ok: false, code: "NOT_FOUND", subject: null };
   if (subject.revokedAt !== null && subject.revokedAt <= now) return { ok: false, code: "REVOKED", subject };
   if (!subject.enabled) return { ok: false, code: "DISABLED", subject };
   if (subject.expiresAt !== null && subject.expiresAt <= now) return { ok: false, code: "EXPIRED", subject };

@@ -20,6 +20,11 @@ export interface CreditLedgerOptions {
   blockSize?: number;
   /** Called once when a balance falls to or below its owner's threshold and the store recorded it. */
   onLow?: (owner: CreditsRecord, remaining: number) => void;
+  /**
+   * Records the crossing; true when this call did. Default: `store.markLow`. The service context marks and
+   * writes the `credits.low` audit entry in one transaction (services/credits-low.ts).
+   */
+  recordLow?: (owner: CreditsRecord, at: Date, remaining: number) => Promise<boolean>;
   /** Called when this node refilled an owner (cached records of its keys are stale). */
   onRefill?: (owner: CreditsRecord) => void;
   logger?: { warn(object: object, message: string): void };
@@ -107,7 +112,8 @@ export class CreditLedger {
     if (owner.lowThreshold === null || remaining > owner.lowThreshold || state.lowRecorded) return;
     state.lowRecorded = true;
     // Recorded behind the answer: at most one write per threshold crossing, never awaited by the caller.
-    this.options.store.markLow(owner.ownerId, new Date(now)).then(
+    const record = this.options.recordLow ?? ((low: CreditsRecord, at: Date) => this.options.store.markLow(low.ownerId, at));
+    record(owner, new Date(now), remaining).then(
       (recorded) => {
         if (recorded) this.options.onLow?.(owner, remaining);
       },

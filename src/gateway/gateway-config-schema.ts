@@ -46,6 +46,8 @@ export const GatewayConfigSchema = Type.Object(
     stripKey: Type.Boolean({ default: true }),
     /** Waiting longer than this for the upstream's response headers (or between body chunks) gives a 504. */
     upstreamTimeoutMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 30_000 }),
+    /** Remote mode: the API holds imported keys; keys outside Keyward's format go to Keyward instead of being refused here. */
+    importedKeys: Type.Optional(Type.Boolean()),
     /** Remote mode: how long a verification call to Keyward may take before the request gets a 503. */
     keywardTimeoutMs: Type.Integer({ minimum: 1, maximum: 600_000, default: 5_000 }),
     /** The `realm` of WWW-Authenticate challenges. */

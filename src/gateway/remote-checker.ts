@@ -2,7 +2,7 @@
 // holding keys:verify), over kept-alive connections. The root key comes from the environment only
 // and is never logged; Keyward's answer carries everything the client's HTTP answer needs.
 import { Pool } from "undici";
-import { headerInputFromAnswer, parseKey, type VerificationCode } from "../core/index.js";
+import { headerInputFromAnswer, isPlausibleImportedKey, parseKey, type VerificationCode } from "../core/index.js";
 import { KeywardUnavailableError, type KeyChecker, type KeyVerdict } from "./key-checker.js";
 
 export interface RemoteCheckerOptions {
@@ -11,6 +11,11 @@ export interface RemoteCheckerOptions {
   rootKey: string;
   apiId: string;
   timeoutMs: number;
+  /**
+   * The API holds imported keys (not in Keyward's format): pass keys that fail the format check but could
+   * be such a key (16-256 printable characters) on to Keyward, which looks them up. Default: refused here.
+   */
+  importedKeys?: boolean;
 }
 
 interface VerifyAnswer {
@@ -32,7 +37,9 @@ export function createRemoteChecker(options: RemoteCheckerOptions): KeyChecker {
   return {
     async check(key, { route, ip, origin }): Promise<KeyVerdict> {
       // A malformed key is refused before any lookup, here as in the server: no round trip for noise.
-      if (!parseKey(key).ok) return { code: "MALFORMED", keyId: null, identityId: null, externalId: null, ratelimits: [] };
+      if (!parseKey(key).ok && !(options.importedKeys && isPlausibleImportedKey(key))) {
+        return { code: "MALFORMED", keyId: null, identityId: null, externalId: null, ratelimits: [] };
+      }
       const body = JSON.stringify({
         key,
         apiId: options.apiId,

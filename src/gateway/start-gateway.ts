@@ -69,7 +69,7 @@ async function openChecker(loaded: LoadedGatewayConfig, env: NodeJS.ProcessEnv, 
     const url = env.KEYWARD_URL?.trim();
     const rootKey = env.KEYWARD_ROOT_KEY?.trim();
     if (!url || !rootKey) throw new ConfigError(["remote mode needs KEYWARD_URL and KEYWARD_ROOT_KEY (a root key with keys:verify) in the environment"]);
-    const options = { url, rootKey, apiId, timeoutMs: config.keywardTimeoutMs };
+    const options = { url, rootKey, apiId, timeoutMs: config.keywardTimeoutMs, importedKeys: config.importedKeys === true };
     const problem = await probeRemote(options);
     if (problem) throw new ConfigError([problem]);
     return { checker: createRemoteChecker(options), mode };

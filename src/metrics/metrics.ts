@@ -11,6 +11,10 @@ export interface KeywardMetrics {
   creditsLow: Counter;
   /** 1 while a Redis-backed component answers from its local fallback. */
   degraded: Gauge<"component">;
+  /** Reported tokens by channel (`github`, `report`) and outcome (`revoked`, `unknown`, …). */
+  leakFindings: Counter<"channel" | "outcome">;
+  /** GitHub reports refused before any lookup, by reason (`missing`, `unknown_key`, `bad_signature`, `not_configured`). */
+  leakReportsRefused: Counter<"reason">;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): KeywardMetrics {
@@ -38,6 +42,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Keywa
     }),
     cacheEntries: new Gauge({ name: "keyward_verify_cache_entries", help: "Entries in the verify cache.", registers: [registry] }),
     creditsLow: new Counter({ name: "keyward_credits_low_total", help: "Balances that fell to their credits.low threshold.", registers: [registry] }),
+    leakFindings: new Counter({
+      name: "keyward_leak_findings_total",
+      help: "Tokens in leak reports by channel (github, report) and outcome (revoked, disabled, grace_ended, already_*, unknown).",
+      labelNames: ["channel", "outcome"],
+      registers: [registry],
+    }),
+    leakReportsRefused: new Counter({
+      name: "keyward_leak_reports_refused_total",
+      help: "GitHub secret scanning reports refused before any lookup, by reason.",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
     degraded: new Gauge({
       name: "keyward_degraded",
       help: "1 while a shared component (limiter, credit pool) is unreachable and this node answers from a local fallback.",

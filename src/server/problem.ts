@@ -4,22 +4,25 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ERROR_CATALOGUE, KeywardError, problemType, type ErrorCode, type ProblemField } from "../errors/index.js";
 
+/** The problem document of an error, its fields in the order of the Problem schema (what the serializer writes). */
+export function problemBody(error: KeywardError, url: string, requestId: string) {
+  return {
+    type: problemType(error.code),
+    title: ERROR_CATALOGUE[error.code].title,
+    status: error.status,
+    ...(error.detail ? { detail: error.detail } : {}),
+    instance: url.split("?")[0],
+    code: error.code,
+    requestId,
+    ...(error.fields ? { errors: error.fields } : {}),
+  };
+}
+
+export const WWW_AUTHENTICATE = 'Bearer realm="keyward"';
+
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: KeywardError): FastifyReply {
-  const spec = ERROR_CATALOGUE[error.code];
-  if (error.status === 401) reply.header("www-authenticate", 'Bearer realm="keyward"');
-  return reply
-    .status(error.status)
-    .type("application/problem+json")
-    .send({
-      type: problemType(error.code),
-      title: spec.title,
-      status: error.status,
-      ...(error.detail ? { detail: error.detail } : {}),
-      instance: request.url.split("?")[0],
-      code: error.code,
-      requestId: request.id,
-      ...(error.fields ? { errors: error.fields } : {}),
-    });
+  if (error.status === 401) reply.header("www-authenticate", WWW_AUTHENTICATE);
+  return reply.status(error.status).type("application/problem+json").send(problemBody(error, request.url, request.id));
 }
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import pino from "pino";
 import { createCheckpointWriter, loadSigningKey } from "../audit/index.js";
 import { isLoopbackHost, type KeywardConfig } from "../config/index.js";
+import { loadGithubPublicKeys } from "../leaks/index.js";
 import { bootstrapInstall } from "../services/index.js";
 import { openNode } from "../services/node.js";
 import { buildApp } from "./app.js";
@@ -33,6 +34,8 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
   // Before anything opens: a named signing key that cannot be used stops the start.
   const auditKey = config.auditSigningKey ? loadSigningKey(config.auditSigningKey) : null;
   if (auditKey?.looseMode) logger.warn({ file: config.auditSigningKey }, "the audit signing key file is readable by group or others: chmod 600 it");
+  // Likewise GitHub's secret scanning keys: a file that cannot be used stops the start, not the first report.
+  const githubScanningKeys = config.githubScanningKeys ? loadGithubPublicKeys(config.githubScanningKeys) : null;
 
   const node = await openNode(config, logger, { auditKey });
   const { store, ctx, bus } = node;
@@ -45,6 +48,7 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
     ...(config.keyQueryParam ? { keyQueryParam: config.keyQueryParam } : {}),
     authFailures: { limit: config.authFailureLimit, windowMs: config.authFailureWindowMs },
     https: tls,
+    githubScanningKeys,
   });
   const checkpoints = auditKey ? createCheckpointWriter({ audit: store.audit, key: auditKey, now: ctx.now, logger }) : null;
   checkpoints?.start(config.auditCheckpointIntervalMs);
@@ -69,7 +73,7 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
       ].join("\n"),
     );
   }
-  logger.info({ url, database: store.capabilities.sharedAcrossProcesses ? "postgres" : "sqlite", limiter: ctx.limiter.status().backend, changeBus: bus.constructor.name, auditCheckpoints: auditKey ? auditKey.keyId : "off" }, "keyward listening");
+  logger.info({ url, database: store.capabilities.sharedAcrossProcesses ? "postgres" : "sqlite", limiter: ctx.limiter.status().backend, changeBus: bus.constructor.name, auditCheckpoints: auditKey ? auditKey.keyId : "off", githubLeakReports: githubScanningKeys ? `${githubScanningKeys.byId.size} key(s)` : "off" }, "keyward listening");
 
   let closing: Promise<void> | null = null;
   const close = () =>

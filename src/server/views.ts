@@ -5,7 +5,16 @@ import type { IdentityView, KeyView } from "../services/index.js";
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 export function apiView(api: ApiRecord) {
-  return { id: api.id, name: api.name, prefix: api.prefix, defaults: api.defaults, createdAt: api.createdAt.toISOString(), updatedAt: api.updatedAt.toISOString() };
+  return {
+    id: api.id,
+    name: api.name,
+    prefix: api.prefix,
+    defaults: api.defaults,
+    policy: api.policy,
+    importedKeys: api.holdsImportedKeys === true,
+    createdAt: api.createdAt.toISOString(),
+    updatedAt: api.updatedAt.toISOString(),
+  };
 }
 
 /** `remaining` includes leased credits not yet spent (the pool), so it is what a caller can still use. */
@@ -26,6 +35,8 @@ export function keyView({ key, roles, creditsRemaining }: KeyView) {
     roles: roles.map((role) => ({ id: role.id, name: role.name })),
     enabled: key.enabled,
     expiresAt: iso(key.expiresAt),
+    rotatedAt: iso(key.rotatedAt ?? null),
+    rotationDueAt: iso(key.rotationDueAt ?? null),
     restrictions: key.restrictions,
     meta: key.meta,
     createdAt: key.createdAt.toISOString(),

@@ -8,7 +8,9 @@ import type { ChangeBus } from "../bus/index.js";
 import { createMetrics, type KeywardMetrics } from "../metrics/index.js";
 import type { Store } from "../storage/port.js";
 import { createInvalidation, type Invalidation } from "./invalidation.js";
-import { UsageRecorder, Verifier, VerifyCache, type UsageLogger, type VerifyCacheOptions } from "../verify/index.js";
+import { recordCreditsLow } from "./credits-low.js";
+import { createWebhookSettings, type WebhookSettings } from "./webhook-settings.js";
+import { ImportedKeyGate, UsageRecorder, Verifier, VerifyCache, type UsageLogger, type VerifyCacheOptions } from "../verify/index.js";
 
 export interface ServiceContext {
   store: Store;
@@ -24,6 +26,8 @@ export interface ServiceContext {
   metrics: KeywardMetrics;
   /** Signs audit checkpoints; null: checkpoints are off (KEYWARD_AUDIT_SIGNING_KEY unset). */
   auditKey: AuditSigningKey | null;
+  /** Webhook target rules, and the wake-up call of this node's delivery worker. */
+  webhooks: WebhookSettings;
   now: () => Date;
   random: RandomBytes;
 }
@@ -44,9 +48,12 @@ export interface ServiceContextOptions {
   random?: RandomBytes;
   metrics?: KeywardMetrics;
   auditKey?: AuditSigningKey | null;
+  /** Default: internal targets refused, system DNS, no worker to wake. */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 export function createServiceContext(options: ServiceContextOptions): ServiceContext {
+  let self: ServiceContext | undefined;
   const now = options.now ?? (() => new Date());
   const metrics = options.metrics ?? createMetrics();
   const cache = new VerifyCache({ maxEntries: 200_000, ttlMs: 60_000, negativeTtlMs: 10_000, ...options.cache });
@@ -58,15 +65,24 @@ export function createServiceContext(options: ServiceContextOptions): ServiceCon
     pool: creditPool,
     ...(options.creditBlockSize ? { blockSize: options.creditBlockSize } : {}),
     logger: options.logger,
+    // Bound below: the audit entry needs the whole context, which needs the ledger.
+    recordLow: (owner, at, remaining) => recordCreditsLow(self!, owner, at, remaining),
     onLow: (owner) => {
       metrics.creditsLow.inc();
       options.logger.info?.({ ownerId: owner.ownerId, workspaceId: owner.workspaceId }, "credits.low");
     },
   });
-  const verifier = new Verifier({ keys: options.store.keys, cache, usage, limiter, ledger, metrics, now: () => now().getTime() });
-  const invalidation = createInvalidation(cache, options.bus, options.logger);
+  // The real clock is read without a Date per verification; an injected clock (tests) is used as given.
+  const nowMs = options.now ? () => now().getTime() : Date.now;
+  // Read once now; the change bus keeps it current (an import here or on another node adds its API).
+  const imported = new ImportedKeyGate(() => options.store.apis.listHoldingImportedKeys());
+  void imported.load();
+  const verifier = new Verifier({ keys: options.store.keys, cache, usage, limiter, ledger, metrics, now: nowMs, imported });
+  const invalidation = createInvalidation(cache, options.bus, options.logger, imported);
   const auditKey = options.auditKey ?? null;
-  return { store: options.store, cache, usage, verifier, limiter, ledger, creditPool, invalidation, metrics, auditKey, now, random: options.random ?? randomBytes };
+  const webhooks = createWebhookSettings(options.webhooks);
+  self = { store: options.store, cache, usage, verifier, limiter, ledger, creditPool, invalidation, metrics, auditKey, webhooks, now, random: options.random ?? randomBytes };
+  return self;
 }
 
 /**

@@ -7,6 +7,9 @@ import { recordChange, type ChangeActor } from "./audit-trail.js";
 import type { ServiceContext } from "./context.js";
 import { findKeyRecord, toKeyView, type KeyView } from "./keys-service.js";
 import { rolesById } from "./role-refs.js";
+import { announceGraceEnd } from "../lifecycle/announcements.js";
+import { parseExpiry } from "./input-checks.js";
+import { checkNewExpiry } from "./lifetime-checks.js";
 
 export async function revokeKey(ctx: ServiceContext, actor: ChangeActor, keyId: string, reason: string | null): Promise<KeyView> {
   const { key, roles } = await ctx.store.transaction(async (store) => {
@@ -32,15 +35,21 @@ export async function rotateKey(
   actor: ChangeActor,
   keyId: string,
   gracePeriodSeconds: number,
+  options: { expiresAt?: string | null } = {},
 ): Promise<KeyView & { secret: string; previousValidUntil: Date }> {
   const now = ctx.now();
+  const expiresAt = parseExpiry(options.expiresAt, now, "/body/expiresAt");
   const graceEndsAt = new Date(now.getTime() + gracePeriodSeconds * 1000);
   const { key, secret, newHash } = await ctx.store.transaction(async (store) => {
     const existing = await findKeyRecord(store, actor, keyId);
     if (existing.revokedAt) throw new KeywardError("KEY_REVOKED", `Key ${keyId} is revoked; a revoked key cannot be rotated.`);
     const api = await store.apis.get(actor.workspaceId, existing.apiId);
+    checkNewExpiry(api!, expiresAt, now, "/body/expiresAt");
     const generated = generateKey(api!.prefix, existing.environment, ctx.random);
-    const rotated = await store.keys.rotate(actor.workspaceId, keyId, { hash: generated.hash, start: generated.start }, graceEndsAt, now);
+    // The rotation drops retired secrets whose grace is over: their key.grace_end is written first.
+    for (const grace of await store.lifecycle.endedGraces(now, 100, keyId)) await announceGraceEnd(ctx, store, grace, now);
+    let rotated = await store.keys.rotate(actor.workspaceId, keyId, { hash: generated.hash, start: generated.start }, graceEndsAt, now);
+    if (rotated && expiresAt !== undefined) rotated = await store.keys.update(actor.workspaceId, keyId, { expiresAt }, now);
     if (!rotated) throw new KeywardError("KEY_NOT_FOUND", `No key ${keyId} in this workspace.`);
     // The grace end is part of what the rotation did: until then the previous secret still works.
     const after = { ...keyAuditView(rotated), previousValidUntil: graceEndsAt.toISOString() };

@@ -18,6 +18,7 @@ import { recordChange, type ChangeActor } from "./audit-trail.js";
 import type { ServiceContext } from "./context.js";
 import { resolveIdentity } from "./identity-refs.js";
 import { checkMeta, checkPermissionNames, checkRestrictions, parseExpiry } from "./input-checks.js";
+import { checkNewExpiry, expiryOfNewKey } from "./lifetime-checks.js";
 import { mapPage, toPageRequest, type PageQuery } from "./pagination.js";
 import { creditsRemaining, patchCredits, setCredits, type CreditsInput, type CreditsPatch } from "./credits-service.js";
 import { checkRateLimits, withDefaults, type RateLimitInput } from "./ratelimit-checks.js";
@@ -60,10 +61,7 @@ export async function createKey(ctx: ServiceContext, actor: ChangeActor, input: 
   checkRestrictions(input.restrictions, "/body/restrictions");
   checkMeta(input.meta, "/body/meta");
   checkRateLimits(input.ratelimits, "/body/ratelimits");
-  let expiresAt = parseExpiry(input.expiresAt, now, "/body/expiresAt") ?? null;
-  if (input.expiresAt === undefined && api.defaults.expiresInSeconds) {
-    expiresAt = new Date(now.getTime() + api.defaults.expiresInSeconds * 1000);
-  }
+  const expiresAt = expiryOfNewKey(api, parseExpiry(input.expiresAt, now, "/body/expiresAt"), now, "/body/expiresAt");
   const environment = input.environment ?? api.defaults.environment ?? "live";
   const generated = generateKey(api.prefix, environment, ctx.random);
   return ctx.store.transaction(async (store) => {
@@ -118,11 +116,17 @@ export async function getKey(ctx: ServiceContext, actor: Actor, keyId: string): 
   return toKeyView(ctx, key, await rolesById(ctx.store, actor.workspaceId, key.roleIds));
 }
 
-export async function listKeys(ctx: ServiceContext, actor: Actor, query: PageQuery & { apiId?: string; identityId?: string }) {
+export async function listKeys(ctx: ServiceContext, actor: Actor, query: PageQuery & { apiId?: string; identityId?: string; expiringWithin?: number }) {
   if (query.apiId) await getApi(ctx, actor, query.apiId);
+  const now = ctx.now();
   const page = await ctx.store.keys.list(
     actor.workspaceId,
-    { ...(query.apiId ? { apiId: query.apiId } : {}), ...(query.identityId ? { identityId: query.identityId } : {}), kind: "customer" },
+    {
+      ...(query.apiId ? { apiId: query.apiId } : {}),
+      ...(query.identityId ? { identityId: query.identityId } : {}),
+      ...(query.expiringWithin !== undefined ? { dueBy: { now, until: new Date(now.getTime() + query.expiringWithin * 1000) } } : {}),
+      kind: "customer",
+    },
     toPageRequest(query),
   );
   const roles = await rolesById(ctx.store, actor.workspaceId, page.items.flatMap((key) => key.roleIds));
@@ -145,13 +149,14 @@ export interface UpdateKeyInput {
 }
 
 export async function updateKey(ctx: ServiceContext, actor: ChangeActor, keyId: string, input: UpdateKeyInput): Promise<KeyView> {
-  await getKeyRecord(ctx, actor, keyId);
+  const existing = await getKeyRecord(ctx, actor, keyId);
   const now = ctx.now();
   checkPermissionNames(input.permissions, "/body/permissions");
   checkRestrictions(input.restrictions, "/body/restrictions");
   checkMeta(input.meta, "/body/meta");
   checkRateLimits(input.ratelimits, "/body/ratelimits");
-  const expiresAt = parseExpiry(input.expiresAt, now, "/body/expiresAt");
+  const parsedExpiry = parseExpiry(input.expiresAt, now, "/body/expiresAt");
+  const expiresAt = parsedExpiry === undefined ? undefined : checkNewExpiry(await getApi(ctx, actor, existing.apiId), parsedExpiry, now, "/body/expiresAt");
   const view = await ctx.store.transaction(async (store) => {
     const before = await findKeyRecord(store, actor, keyId);
     const createdIdentities: IdentityRecord[] = [];

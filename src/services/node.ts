@@ -9,6 +9,8 @@ import { createStore } from "../storage/index.js";
 import type { Store } from "../storage/port.js";
 import { closeServiceContext, createServiceContext, type ServiceContext } from "./context.js";
 import { createSharedBackends } from "./shared-backends.js";
+import { createLifecycleSweeper } from "../lifecycle/index.js";
+import { createWebhookWorker, parseRetrySchedule } from "../webhooks/webhook-worker.js";
 
 export interface KeywardNode {
   store: Store;
@@ -33,13 +35,28 @@ export async function openNode(config: KeywardConfig, logger: Logger, options: {
     creditBlockSize: config.creditBlockSize,
     cache: { maxEntries: config.cacheMaxEntries, ttlMs: config.cacheTtlMs, negativeTtlMs: config.negativeCacheTtlMs },
     auditKey: options.auditKey ?? null,
+    webhooks: { allowInternal: config.webhooksAllowInternal },
   });
   ctx.usage.start(config.usageFlushIntervalMs);
+  const webhooks = createWebhookWorker({
+    ctx,
+    logger,
+    pollIntervalMs: config.webhookPollIntervalMs,
+    timeoutMs: config.webhookTimeoutMs,
+    schedule: parseRetrySchedule(config.webhookRetryScheduleMs),
+  });
+  webhooks.start();
+  // Each node sweeps; the marks make every announcement happen once however many do.
+  const sweeper = createLifecycleSweeper(ctx, { intervalMs: config.lifecycleSweepIntervalMs, logger });
+  sweeper.start();
   return {
     store,
     ctx,
     bus,
     async close() {
+      // First: sends in flight are aborted and their leases given back before the store goes.
+      await sweeper.stop();
+      await webhooks.stop();
       await closeServiceContext(ctx);
       await bus.close();
       await backends.close();

@@ -82,6 +82,12 @@ export async function revokeRootKey(ctx: ServiceContext, actor: ChangeActor, key
     const apiId = await rootApiId({ store }, actor.workspaceId);
     const existing = await store.keys.get(actor.workspaceId, keyId);
     if (!existing || existing.apiId !== apiId) throw new KeywardError("ROOT_KEY_NOT_FOUND", `No root key ${keyId} in this workspace.`);
+    // Revoking is as strong as issuing: a weaker root key must not cut off a stronger one (it could lock
+    // the operators out). A key may always revoke itself.
+    const beyond = keyId === actor.rootKeyId ? [] : uncoveredPermissions(actor.permissions, existing.permissions);
+    if (beyond.length > 0) {
+      throw new KeywardError("PERMISSION_ESCALATION", `The calling root key cannot revoke a root key holding permissions it does not hold: ${beyond.join(", ")}.`);
+    }
     const revoked = (await store.keys.revoke(actor.workspaceId, keyId, reason, ctx.now()))!;
     await recordChange(ctx, store, actor, { action: "root_key.revoke", targetId: keyId, before: rootKeyAuditView(existing), after: rootKeyAuditView(revoked) });
     return revoked;

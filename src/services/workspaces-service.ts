@@ -57,6 +57,8 @@ export async function getCurrentWorkspace(ctx: ServiceContext, actor: ChangeActo
  */
 export async function bootstrapInstall(ctx: ServiceContext): Promise<IssuedRootKey | null> {
   return ctx.store.transaction(async (store) => {
+    // The claim row serialises nodes starting together on one empty database: only its writer bootstraps.
+    if (!(await store.workspaces.claimInstall(ctx.now()))) return null;
     if ((await store.workspaces.count()) > 0) return null;
     const { rootKey } = await createWorkspaceIn(ctx, store, "default", INSTALL_ROOT_PERMISSIONS, null);
     return rootKey;

@@ -29,6 +29,11 @@ export interface AuditStore {
    * repeat or skip. Inside a transaction it commits or rolls back with the change it records.
    */
   append(draft: AuditDraft): Promise<AuditEntry>;
+  /**
+   * Seals drafts of one workspace in order, exactly as many `append` calls would (same seqs, same
+   * chain), with one head update and batched inserts: for bulk changes such as an import.
+   */
+  appendMany(drafts: AuditDraft[]): Promise<AuditEntry[]>;
   /** A filtered page; `nextCursor` is the last entry's seq as text. */
   list(workspaceId: string, filter: AuditFilter, page: AuditPageRequest): Promise<Page<AuditEntry>>;
   /** Up to `limit` entries with seq > afterSeq, oldest first, unfiltered: how verification reads a chain. */

@@ -19,8 +19,12 @@ import type {
   Workspace,
 } from "../core/index.js";
 import type { AuditStore } from "./audit-port.js";
+import type { LifecycleStore } from "./lifecycle-port.js";
+import type { WebhookStore } from "./webhooks-port.js";
 
 export type { AuditFilter, AuditPageRequest, AuditStore } from "./audit-port.js";
+export type { DueKey, EndedGrace, LifecycleStore, RotationDueKey } from "./lifecycle-port.js";
+export type * from "./webhooks-port.js";
 
 export interface Page<T> {
   items: T[];
@@ -73,6 +77,10 @@ export interface ApiStore {
   update(workspaceId: string, apiId: string, patch: ApiPatch, now: Date): Promise<ApiRecord | null>;
   /** Soft delete: the API and all its keys stop being found. Returns false when not found. */
   delete(workspaceId: string, apiId: string, now: Date): Promise<boolean>;
+  /** Marks the API as holding imported keys (for good). True when this call set the mark. */
+  markHoldsImportedKeys(workspaceId: string, apiId: string): Promise<boolean>;
+  /** Ids of the live APIs of every workspace that hold imported keys: what the verifier loads at start. */
+  listHoldingImportedKeys(): Promise<string[]>;
 }
 
 export interface NewKey {
@@ -112,6 +120,12 @@ export interface KeyFilter {
   identityId?: string;
   /** Only keys of APIs of this kind (customer listings must never show root keys). */
   kind?: ApiKind;
+  /**
+   * Only keys needing attention by `until`, not revoked: expiring in (now, until] (already expired ones
+   * are not listed), or due for rotation by `until` under their API's current rotation period (overdue
+   * ones too, while not expired).
+   */
+  dueBy?: { now: Date; until: Date };
 }
 
 export interface KeyUsage {
@@ -119,6 +133,14 @@ export interface KeyUsage {
   lastUsedAt: Date;
   /** Verifications since the last flush, added to the stored count. */
   verifications: number;
+}
+
+/** Whose secret a hash already is (a current one, or one a rotation retired). */
+export interface HashOwner {
+  hash: string;
+  keyId: string;
+  workspaceId: string;
+  apiId: string;
 }
 
 export interface KeyStore {
@@ -140,8 +162,24 @@ export interface KeyStore {
    * hash is honoured until `graceEndsAt` (= now: refused at once, as EXPIRED). Null when not found or revoked.
    */
   rotate(workspaceId: string, keyId: string, next: { hash: string; start: string }, graceEndsAt: Date, now: Date): Promise<KeyRecord | null>;
+  /**
+   * A leaked key's containment as one guarded write: `revoke` (as `revoke` does) or `disable` (enabled =
+   * false) a key that is not revoked. `changed` is false when the key was already so, e.g. revoked by a
+   * concurrent report: only one of several racing callers gets true. Null when not found.
+   */
+  containLeak(workspaceId: string, keyId: string, containment: "revoke" | "disable", reason: string | null, now: Date): Promise<{ key: KeyRecord; changed: boolean } | null>;
+  /** Ends now the grace of a secret a rotation retired, by its hash. True when this call ended it (it had not ended yet). */
+  endGrace(workspaceId: string, retiredHash: string, now: Date): Promise<boolean>;
   /** Write-behind of lastUsedAt (kept at the max) and verification counts; unknown ids are ignored. */
   recordUsage(usage: KeyUsage[]): Promise<void>;
+  /**
+   * Writes keys brought in from another system, in bulk and atomically, marked imported at their `now`;
+   * registers their permissions. Throws StoreConflictError("hash") when a hash is taken. Returns the
+   * records in input order.
+   */
+  importMany(keys: NewKey[]): Promise<KeyRecord[]>;
+  /** The owners of those of `hashes` that are already a secret of some key, of any workspace. */
+  findHashOwners(hashes: string[]): Promise<HashOwner[]>;
 }
 
 export interface NewIdentity {
@@ -159,6 +197,14 @@ export interface IdentityStore {
   create(identity: NewIdentity): Promise<IdentityRecord>;
   get(workspaceId: string, identityId: string): Promise<IdentityRecord | null>;
   getByExternalId(workspaceId: string, externalId: string): Promise<IdentityRecord | null>;
+  /** The identities of the workspace with any of these externalIds (bulk import), in no set order. */
+  getManyByExternalId(workspaceId: string, externalIds: readonly string[]): Promise<IdentityRecord[]>;
+  /**
+   * Creates many identities of one workspace at once (bulk import; few statements, not one per row).
+   * Throws StoreConflictError("externalId") when any externalId is taken (then none is created when
+   * called inside a transaction).
+   */
+  createMany(identities: readonly NewIdentity[]): Promise<IdentityRecord[]>;
   list(workspaceId: string, page: PageRequest): Promise<Page<IdentityRecord>>;
   /** Throws StoreConflictError("externalId") on a taken externalId. */
   update(
@@ -263,6 +309,12 @@ export interface WorkspaceStore {
   create(workspace: { id: string; name: string; now: Date }): Promise<Workspace>;
   get(workspaceId: string): Promise<Workspace | null>;
   count(): Promise<number>;
+  /**
+   * Claims the install's one-time bootstrap. True for exactly one caller ever, even when several nodes
+   * call it at once on an empty database (the others wait for the claim to commit, then get false);
+   * call it inside the bootstrap's transaction, so a failed bootstrap releases the claim.
+   */
+  claimInstall(now: Date): Promise<boolean>;
 }
 
 export interface PermissionStore {
@@ -289,6 +341,10 @@ export interface Store {
   readonly rateLimitOverrides: RateLimitOverrideStore;
   /** The audit log; services append to it inside the transaction of the change. */
   readonly audit: AuditStore;
+  /** Due dates of keys and retired secrets, and the marks that announce each once (the lifecycle sweeper). */
+  readonly lifecycle: LifecycleStore;
+  /** Webhook endpoints and the delivery outbox. */
+  readonly webhooks: WebhookStore;
   /** Runs `work` in one database transaction; the store it receives writes inside it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -90,4 +90,25 @@ describe("UsageRecorder", () => {
     await Promise.all([recorder.flush(), recorder.flush(), recorder.flush()]);
     expect(store.calls).toHaveLength(1);
   });
+
+  it("adds usage counted in slots (a cache entry per secret) to the key's, once per flush", async () => {
+    const store = fakeStore();
+    const recorder = new UsageRecorder(store.keys, quiet);
+    const current = { usageKeyId: "key_a", usageCount: 0, usageLastAt: 0 };
+    const retired = { usageKeyId: "key_a", usageCount: 0, usageLastAt: 0 };
+    recorder.recordInto(current, 2_000);
+    recorder.recordInto(current, 1_500);
+    recorder.recordInto(retired, 2_500);
+    recorder.record("key_a", 1_000);
+    recorder.recordInto(current, 1_800);
+    expect(recorder.pendingKeys).toBe(1);
+    await recorder.flush();
+    expect(store.calls).toEqual([[{ keyId: "key_a", lastUsedAt: new Date(2_500), verifications: 5 }]]);
+    await recorder.flush();
+    expect(store.calls).toHaveLength(1);
+    // Counted again after the flush: collected again, and only what came since.
+    recorder.recordInto(current, 3_000);
+    await recorder.flush();
+    expect(store.calls[1]).toEqual([{ keyId: "key_a", lastUsedAt: new Date(3_000), verifications: 1 }]);
+  });
 });

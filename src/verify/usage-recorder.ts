@@ -25,8 +25,22 @@ interface PendingUsage {
   verifications: number;
 }
 
+/**
+ * Usage counted inside an object the caller already holds (the verifier's cache entry for the key), so a
+ * verification adds to it without a map lookup; the recorder lists slots that counted and folds them into
+ * its pending usage at the flush. A key may count in several slots (a rotated key's secrets): they add up.
+ */
+export interface UsageSlot {
+  readonly usageKeyId: string;
+  /** Verifications since the last flush; 0 when the slot is not listed. */
+  usageCount: number;
+  usageLastAt: number;
+}
+
 export class UsageRecorder {
   private pending = new Map<string, PendingUsage>();
+  /** Slots with a count, each listed once (when its count leaves 0). */
+  private slots: UsageSlot[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
@@ -38,17 +52,43 @@ export class UsageRecorder {
 
   /** `at` in ms since the epoch. */
   record(keyId: string, at: number): void {
-    const entry = this.pending.get(keyId);
-    if (entry !== undefined) {
-      entry.verifications++;
-      if (at > entry.lastUsedAt) entry.lastUsedAt = at;
-    } else {
-      this.pending.set(keyId, { keyId, lastUsedAt: at, verifications: 1 });
+    this.add(keyId, at, 1);
+  }
+
+  /** `record` into a slot the caller holds (see UsageSlot). */
+  recordInto(slot: UsageSlot, at: number): void {
+    if (slot.usageCount === 0) {
+      this.slots.push(slot);
+      slot.usageLastAt = at;
+    } else if (at > slot.usageLastAt) {
+      slot.usageLastAt = at;
     }
+    slot.usageCount++;
   }
 
   get pendingKeys(): number {
+    this.collectSlots();
     return this.pending.size;
+  }
+
+  private add(keyId: string, at: number, verifications: number): void {
+    const entry = this.pending.get(keyId);
+    if (entry !== undefined) {
+      entry.verifications += verifications;
+      if (at > entry.lastUsedAt) entry.lastUsedAt = at;
+    } else {
+      this.pending.set(keyId, { keyId, lastUsedAt: at, verifications });
+    }
+  }
+
+  private collectSlots(): void {
+    const slots = this.slots;
+    if (slots.length === 0) return;
+    this.slots = [];
+    for (const slot of slots) {
+      this.add(slot.usageKeyId, slot.usageLastAt, slot.usageCount);
+      slot.usageCount = 0;
+    }
   }
 
   start(intervalMs: number): void {
@@ -65,6 +105,7 @@ export class UsageRecorder {
   /** Writes what has collected; concurrent calls share one flush. */
   async flush(): Promise<void> {
     if (this.flushing) await this.flushing;
+    this.collectSlots();
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
     this.pending = new Map();

@@ -16,11 +16,12 @@ import {
 } from "../core/index.js";
 import type { CreditLedger } from "../credits/index.js";
 import type { LimitOutcome, LimitRequest, LimitResult, Limiter } from "../limits/port.js";
-import type { KeywardMetrics } from "../metrics/index.js";
+import { createTally, type KeywardMetrics, type Tally } from "../metrics/index.js";
 import type { KeyStore } from "../storage/port.js";
+import { ImportedKeyGate } from "./imported-key-gate.js";
 import { RecordCompactor } from "./record-compaction.js";
 import type { UsageRecorder } from "./usage-recorder.js";
-import type { VerifyCache } from "./verify-cache.js";
+import type { CacheEntry, VerifyCache } from "./verify-cache.js";
 
 export interface VerifyOutcome {
   code: VerificationCode;
@@ -63,18 +64,17 @@ export interface VerifierDeps {
   ledger: CreditLedger;
   metrics: KeywardMetrics;
   now: () => number;
+  /** Which APIs hold imported keys (keys outside Keyward's format); default: none. */
+  imported?: ImportedKeyGate;
 }
 
-/** Metric children bound once: a labelled `inc` per call would build and hash a label object each time. */
-type BoundCounter = { inc(): void };
 
 export class Verifier {
   /** Single flight: concurrent misses on one hash share one store read. */
   private readonly loading = new Map<string, { epoch: number; promise: Promise<VerificationSubject | null> }>();
-  /** The auto-apply limits of a cached subject, planned once (what a verification naming no limit applies). */
-  private readonly autoPlans = new WeakMap<VerificationSubject, PlannedLimit[]>();
-  private readonly lookups: Record<"hit" | "negative_hit" | "miss", BoundCounter>;
-  private readonly outcomes = new Map<VerificationCode, BoundCounter>();
+  private readonly lookups: Record<"hit" | "negative_hit" | "miss", Tally>;
+  /** Plain-number counters folded into the Prometheus counters when read (see `createTally`). */
+  private readonly outcomes = new Map<VerificationCode, Tally>();
   private readonly compactor = new RecordCompactor();
 
   /**
@@ -83,27 +83,33 @@ export class Verifier {
    */
   private readonly checkNow: ((requests: readonly LimitRequest[], now: number) => LimitOutcome) | null;
 
+  private readonly imported: ImportedKeyGate;
+
   constructor(private readonly deps: VerifierDeps) {
+    this.imported = deps.imported ?? new ImportedKeyGate();
     const sync = (deps.limiter as Limiter & { checkNow?: unknown }).checkNow;
     this.checkNow = typeof sync === "function" ? (sync.bind(deps.limiter) as (requests: readonly LimitRequest[], now: number) => LimitOutcome) : null;
     const { cacheLookups } = deps.metrics;
-    this.lookups = { hit: cacheLookups.labels({ result: "hit" }), negative_hit: cacheLookups.labels({ result: "negative_hit" }), miss: cacheLookups.labels({ result: "miss" }) };
+    this.lookups = { hit: createTally(cacheLookups, { result: "hit" }), negative_hit: createTally(cacheLookups, { result: "negative_hit" }), miss: createTally(cacheLookups, { result: "miss" }) };
   }
 
   async verify(key: string, request: VerificationRequest, extras: VerifyExtras = NO_EXTRAS): Promise<VerifyOutcome> {
-    if (typeof key !== "string" || key.length > MAX_KEY_LENGTH) return this.refuse("MALFORMED", null);
+    if (typeof key !== "string" || (key.length > MAX_KEY_LENGTH && !this.imported.active)) return this.refuse("MALFORMED", null);
     const hash = hashKey(key);
     let now = this.deps.now();
-    // The cache only ever holds hashes of keys that passed the format check (entries are made after a
-    // store read, which only a well-formed key reaches), so a hit needs no second check; a malformed
-    // key always misses and is refused below before any store read.
-    let subject = this.deps.cache.lookup(hash, now);
+    // The cache only ever holds hashes of keys that passed the format check, or the import gate while some
+    // API holds imported keys (entries are made after a store read, which only those reach), so a hit
+    // needs no second check; a malformed key always misses and is refused below before any store read.
+    const entry = this.deps.cache.entry(hash, now);
+    let subject = entry === undefined ? undefined : entry.subject;
     if (subject !== undefined) {
       (subject ? this.lookups.hit : this.lookups.negative_hit).inc();
     } else {
-      if (!isWellFormedKey(key)) return this.refuse("MALFORMED", null);
+      // Imported keys (ImportedKeyGate): the only ones outside the format that are ever looked up or cached.
+      const wellFormed = isWellFormedKey(key);
+      if (!wellFormed && !(await this.imported.admits(key, request))) return this.refuse("MALFORMED", null);
       this.lookups.miss.inc();
-      subject = await this.load(hash);
+      subject = await this.load(hash, wellFormed ? null : this.imported);
       now = this.deps.now();
     }
     const decision = decideVerification(subject, request, now);
@@ -111,7 +117,7 @@ export class Verifier {
     // The last stages: rate limits (all-or-nothing), then credits, taken only when everything passed.
     // Inline rather than in a second async function: a key without limits answers without another tick.
     const allowed = decision.subject;
-    const planned = this.plan(allowed, extras);
+    const planned = this.plan(allowed, extras, entry);
     let ratelimits = NO_LIMITS;
     if (planned.length > 0) {
       const limited = this.checkNow !== null ? this.checkNow(planned, now) : await this.deps.limiter.check(planned, now);
@@ -119,7 +125,7 @@ export class Verifier {
       if (!limited.allowed) return this.count({ code: "RATE_LIMITED", subject: allowed, ratelimits, credits: null });
     }
     if (allowed.creditOwner !== null) return this.spendCredits(allowed, allowed.creditOwner, ratelimits, extras, now);
-    this.deps.usage.record(allowed.source.key.id, now);
+    this.recordUsage(allowed, entry, now);
     return this.count({ code: "VALID", subject: allowed, ratelimits, credits: null });
   }
 
@@ -132,15 +138,19 @@ export class Verifier {
     return this.count({ code: "VALID", subject, ratelimits, credits });
   }
 
-  private plan(subject: VerificationSubject, extras: VerifyExtras): PlannedLimit[] {
+  /** The limits to check: those the call names, else the key's auto-apply ones (planned once per cache entry). */
+  private plan(subject: VerificationSubject, extras: VerifyExtras, entry: CacheEntry | undefined): PlannedLimit[] {
     if (extras.ratelimits !== undefined && extras.ratelimits.length > 0) return planLimits(subject.source.key.id, subject.limits, extras.ratelimits);
-    if (subject.limits.size === 0) return NO_PLAN;
-    let planned = this.autoPlans.get(subject);
-    if (planned === undefined) {
-      planned = planLimits(subject.source.key.id, subject.limits);
-      this.autoPlans.set(subject, planned);
-    }
+    if (entry !== undefined && entry.autoPlan !== null) return entry.autoPlan;
+    const planned = subject.limits.size === 0 ? NO_PLAN : planLimits(subject.source.key.id, subject.limits);
+    if (entry !== undefined) entry.autoPlan = planned;
     return planned;
+  }
+
+  /** A cached key counts its usage in its cache entry (no map lookup); the recorder collects it at the flush. */
+  private recordUsage(subject: VerificationSubject, entry: CacheEntry | undefined, now: number): void {
+    if (entry === undefined) this.deps.usage.record(subject.source.key.id, now);
+    else this.deps.usage.recordInto(entry, now);
   }
 
   private refuse(code: Exclude<VerificationCode, "VALID">, subject: VerificationSubject | null): VerifyOutcome {
@@ -150,14 +160,15 @@ export class Verifier {
   private count(outcome: VerifyOutcome): VerifyOutcome {
     let counter = this.outcomes.get(outcome.code);
     if (counter === undefined) {
-      counter = this.deps.metrics.verifications.labels({ code: outcome.code });
+      counter = createTally(this.deps.metrics.verifications, { code: outcome.code });
       this.outcomes.set(outcome.code, counter);
     }
     counter.inc();
     return outcome;
   }
 
-  private load(hash: string): Promise<VerificationSubject | null> {
+  /** `imported`: found by a key outside the format, the key counts only if its API holds imported keys. */
+  private load(hash: string, imported: ImportedKeyGate | null = null): Promise<VerificationSubject | null> {
     const { cache } = this.deps;
     const epoch = cache.epoch;
     const inflight = this.loading.get(hash);
@@ -166,6 +177,7 @@ export class Verifier {
     const promise = this.deps.keys
       .findForVerification(hash)
       .then((found) => {
+        if (found && imported && !imported.holds(found.key.apiId)) found = null;
         const subject = found ? compileSubject(this.compactor.compact(found, hash)) : null;
         if (cache.epoch === epoch) cache.set(hash, subject, this.deps.now());
         this.deps.metrics.cacheEntries.set(cache.size);

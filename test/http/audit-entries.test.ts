@@ -5,6 +5,8 @@ import { AUDIT_ACTIONS } from "../../src/core/index.js";
 import { createHarness, type Harness } from "../support/harness.js";
 import { call, expectStatus, fixtures, unique } from "./fixtures.js";
 import { auditEntries, change, newest, USER_AGENT } from "./audit-support.js";
+import { createLifecycleSweeper } from "../../src/lifecycle/index.js";
+import { disableGoneWebhook } from "../../src/services/index.js";
 
 let h: Harness;
 let rootKeyId: string;
@@ -115,6 +117,72 @@ describe("audit entries", () => {
     ]);
     expect(own[0]).toMatchObject({ workspaceId: workspace.reply.workspace.id, requestId: creation.requestId, userAgent: USER_AGENT });
     expect(JSON.stringify(own)).not.toContain(rootKeyId);
+  });
+
+  it("records lifecycle announcements by the system: key.expiring, key.expire, key.grace_end, credits.low", async () => {
+    const hour = 3_600_000;
+    const inAnHour = new Date(Date.now() + hour).toISOString();
+    const api = await fixtures(h).api({ policy: { expiringSoonSeconds: 86_400 } });
+    const expiring = await fixtures(h).key({ apiId: api.id, expiresAt: inAnHour });
+    const rotated = await fixtures(h).key({ credits: { remaining: 2, lowThreshold: 1 } });
+    expectStatus(await call(h, "POST", `/v1/keys/${rotated.id}/rotate`, { gracePeriodSeconds: 60 }), 200);
+    // Now the key expires within the lead time; two hours ahead it has expired and the grace has ended.
+    const sweeper = createLifecycleSweeper(h.ctx);
+    await sweeper.sweepOnce();
+    await sweeper.sweepOnce(new Date(Date.now() + 2 * hour));
+    const credits = await fixtures(h).key({ credits: { remaining: 2, lowThreshold: 1 } });
+    expect((await fixtures(h).verify({ key: credits.key })).valid).toBe(true);
+    const expected = [
+      ["key.expiring", expiring.id],
+      ["key.expire", expiring.id],
+      ["key.grace_end", rotated.id],
+      ["credits.low", credits.id],
+    ] as const;
+    for (const [action, target] of expected) {
+      let found: any[] = [];
+      // credits.low is written behind the verification answer.
+      for (let tries = 0; tries < 100 && found.length === 0; tries++) {
+        found = await auditEntries(h, `action=${action}&target=${target}`);
+        if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(found, action).toHaveLength(1);
+      expect(found[0]).toMatchObject({ actor: { type: "system" }, requestId: null, sourceIp: null });
+      seen.add(action);
+    }
+  });
+
+  it("records webhook endpoints without their secrets, and Keyward disabling one after a 410", async () => {
+    const created = await changed("POST", "/v1/webhooks", { url: "https://93.184.215.14/audit", events: ["key.created"] }, 201);
+    const id = created.reply.id as string;
+    expect(created.entries[0]).toMatchObject({ action: "webhook.create", target: { type: "webhook", id }, before: null, after: { url: "https://93.184.215.14/audit", enabled: true } });
+    const updated = await changed("PATCH", `/v1/webhooks/${id}`, { events: ["key.revoked"] }, 200);
+    expect(updated.entries[0]).toMatchObject({ action: "webhook.update", before: { events: ["key.created"] }, after: { events: ["key.revoked"] } });
+    const rotated = await changed("POST", `/v1/webhooks/${id}/rotate-secret`, { overlapSeconds: 60 }, 200);
+    expect(rotated.entries[0]).toMatchObject({ action: "webhook.rotate_secret", before: { previousSecretExpiresAt: null }, after: { previousSecretExpiresAt: rotated.reply.previousSecretExpiresAt } });
+    expect(JSON.stringify([created.entries, rotated.entries])).not.toMatch(/whsec_/);
+
+    const workspaceId = (await call(h, "GET", "/v1/workspaces/current")).json.id;
+    expect(await disableGoneWebhook(h.ctx, workspaceId, id)).toBe(true);
+    const [disabled] = await auditEntries(h, `action=webhook.disable&target=${id}`);
+    expect(disabled).toMatchObject({ actor: { type: "system" }, requestId: null, before: { enabled: true }, after: { enabled: false, disabledReason: "gone" } });
+    seen.add("webhook.disable");
+
+    const deleted = await changed("DELETE", `/v1/webhooks/${id}`, undefined, 200);
+    expect(deleted.entries[0]).toMatchObject({ action: "webhook.delete", before: { id }, after: null });
+  });
+
+  it("records imported keys and leak reports, never with the secret", async () => {
+    const api = await fixtures(h).api();
+    const legacy = `legacy_${unique()}_0123456789abcdef`;
+    const imported = await changed("POST", "/v1/keys/import", { apiId: api.id, rows: [{ key: legacy, name: "migrated" }] }, 200);
+    const keyId = imported.reply.keys[0].keyId as string;
+    expect(imported.entries[0]).toMatchObject({ action: "key.import", target: { type: "key", id: keyId }, before: null, after: { id: keyId, name: "migrated" } });
+
+    const leaked = await fixtures(h).key();
+    const report = await changed("POST", "/v1/leaks", { findings: [{ key: leaked.key, source: { url: "https://example.com/paste/1" } }] }, 200);
+    expect(report.entries[0]).toMatchObject({ action: "key.leak", target: { type: "key", id: leaked.id }, after: { leak: { url: "https://example.com/paste/1" } } });
+    expect(JSON.stringify([imported.entries, report.entries])).not.toContain(legacy);
+    expect(JSON.stringify(report.entries)).not.toContain(leaked.key);
   });
 
   it("has written every action of the catalogue, in one valid chain", async () => {

@@ -94,6 +94,8 @@ export function fixtures(h: Harness, rootKey: string = h.rootKey) {
       expectStatus(reply, 200);
       return reply.json as { namespace: string; identifier: string; limit: number; durationMs: number };
     },
+    /** A webhook endpoint (a public IP literal: no DNS needed); the answer carries its `secret`. */
+    webhook: (body: Record<string, unknown> = {}) => create("/v1/webhooks", { url: "https://93.184.215.14/keyward", events: ["key.created"], ...body }),
     revoke: (keyId: string) => create(`/v1/keys/${keyId}/revoke`, { reason: "test" }, 200),
     revokeRootKey: (id: string) => create(`/v1/root-keys/${id}/revoke`, { reason: "test" }, 200),
     verify: async (body: Record<string, unknown>, verifier: string = rootKey) => {
@@ -134,6 +136,7 @@ export async function snapshot(h: Harness, rootKey: string = h.rootKey) {
     identities: await listAll(h, "/v1/identities", rootKey),
     roles: await listAll(h, "/v1/roles", rootKey),
     rootKeys: await listAll(h, "/v1/root-keys", rootKey),
+    webhooks: await listAll(h, "/v1/webhooks", rootKey),
   };
 }
 

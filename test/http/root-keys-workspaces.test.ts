@@ -84,6 +84,17 @@ describe("revoking root keys", () => {
     expectProblem(await call(h, "GET", "/v1/apis", undefined, self.key), 401, "UNAUTHORIZED");
   });
 
+  it("refuses to let a weaker root key revoke a stronger one, and changes nothing", async () => {
+    const weak = await f.rootKey(["root_keys:revoke", "apis:read"]);
+    const strong = await f.rootKey(["root_keys:*", "apis:*", "keys:*"]);
+    const peer = await f.rootKey(["apis:read"]);
+    expectProblem(await call(h, "POST", `/v1/root-keys/${strong.id}/revoke`, {}, weak.key), 403, "PERMISSION_ESCALATION");
+    expectStatus(await call(h, "GET", "/v1/apis", undefined, strong.key), 200);
+    // A key whose permissions the caller holds too can be revoked.
+    expectStatus(await call(h, "POST", `/v1/root-keys/${peer.id}/revoke`, {}, weak.key), 200);
+    expectProblem(await call(h, "GET", "/v1/apis", undefined, peer.key), 401, "UNAUTHORIZED");
+  });
+
   it("does not revoke a customer key through the root-key route, nor a root key through the key route", async () => {
     const customer = await f.key();
     const root = await f.rootKey(["apis:read"]);

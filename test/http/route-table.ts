@@ -61,6 +61,8 @@ export const ROUTES: RouteCase[] = [
     prepare: async (f) => ({ url: `/v1/keys/${(await f.key()).id}`, body: { enabled: false, permissions: ["docs:write"] } }) },
   { method: "POST", route: "/v1/keys/:keyId/revoke", permission: "keys:revoke", success: 200, foreign: { notFound: "KEY_NOT_FOUND" },
     prepare: async (f) => ({ url: `/v1/keys/${(await f.key()).id}/revoke`, body: { reason: "matrix" } }) },
+  { method: "POST", route: "/v1/keys/import", permission: "keys:create", success: 200, foreign: { notFound: "API_NOT_FOUND" },
+    prepare: async (f) => ({ url: "/v1/keys/import", body: { apiId: (await f.api()).id, rows: [{ key: `legacy-${Math.random().toString(36).slice(2)}-matrix-key`, name: "matrix" }] } }) },
   { method: "POST", route: "/v1/keys/verify", permission: "keys:verify", success: 200, foreign: { verify: "NOT_FOUND" },
     prepare: async (f) => ({ url: "/v1/keys/verify", body: { key: (await f.key()).key } }) },
 
@@ -98,7 +100,7 @@ export const ROUTES: RouteCase[] = [
   { method: "GET", route: "/v1/root-keys", permission: "root_keys:read", success: 200, foreign: { own: 200 }, prepare: async () => ({ url: "/v1/root-keys" }) },
   { method: "POST", route: "/v1/root-keys/:rootKeyId/revoke", permission: "root_keys:revoke", success: 200,
     foreign: { notFound: "ROOT_KEY_NOT_FOUND" },
-    prepare: async (f) => ({ url: `/v1/root-keys/${(await f.rootKey(["apis:read"])).id}/revoke`, body: { reason: "matrix" } }) },
+    prepare: async (f) => ({ url: `/v1/root-keys/${(await f.rootKey(["root_keys:revoke"])).id}/revoke`, body: { reason: "matrix" } }) },
 
   // Workspaces
   { method: "POST", route: "/v1/workspaces", permission: "workspaces:create", success: 201, foreign: { forbidden: true },
@@ -129,6 +131,26 @@ export const ROUTES: RouteCase[] = [
   { method: "GET", route: "/v1/audit/verify", permission: "audit:read", success: 200, foreign: { own: 200 }, prepare: async () => ({ url: "/v1/audit/verify" }) },
   { method: "GET", route: "/v1/audit/checkpoints", permission: "audit:read", success: 200, foreign: { own: 200 },
     prepare: async () => ({ url: "/v1/audit/checkpoints" }) },
+
+  // Webhooks
+  { method: "POST", route: "/v1/webhooks", permission: "webhooks:create", success: 201, foreign: { own: 201 },
+    prepare: async () => ({ url: "/v1/webhooks", body: { url: "https://93.184.215.14/matrix", events: ["key.created", "key.revoked"] } }) },
+  { method: "GET", route: "/v1/webhooks", permission: "webhooks:read", success: 200, foreign: { own: 200 }, prepare: async () => ({ url: "/v1/webhooks" }) },
+  { method: "GET", route: "/v1/webhooks/:webhookId", permission: "webhooks:read", success: 200, foreign: { notFound: "WEBHOOK_NOT_FOUND" },
+    prepare: async (f) => ({ url: `/v1/webhooks/${(await f.webhook()).id}` }) },
+  { method: "PATCH", route: "/v1/webhooks/:webhookId", permission: "webhooks:update", success: 200, foreign: { notFound: "WEBHOOK_NOT_FOUND" },
+    prepare: async (f) => ({ url: `/v1/webhooks/${(await f.webhook()).id}`, body: { events: ["key.rotated"], enabled: false } }) },
+  { method: "DELETE", route: "/v1/webhooks/:webhookId", permission: "webhooks:delete", success: 200, foreign: { notFound: "WEBHOOK_NOT_FOUND" },
+    prepare: async (f) => ({ url: `/v1/webhooks/${(await f.webhook()).id}` }) },
+  { method: "POST", route: "/v1/webhooks/:webhookId/rotate-secret", permission: "webhooks:update", success: 200, foreign: { notFound: "WEBHOOK_NOT_FOUND" },
+    prepare: async (f) => ({ url: `/v1/webhooks/${(await f.webhook()).id}/rotate-secret`, body: { overlapSeconds: 60 } }) },
+  { method: "GET", route: "/v1/webhooks/:webhookId/deliveries", permission: "webhooks:read", success: 200, foreign: { notFound: "WEBHOOK_NOT_FOUND" },
+    prepare: async (f) => ({ url: `/v1/webhooks/${(await f.webhook()).id}/deliveries` }) },
+
+  // Leak reports: a root key acts on its own workspace's keys only; the other workspace's report of the
+  // first one's key is "unknown" to it and changes nothing.
+  { method: "POST", route: "/v1/leaks", permission: "leaks:report", success: 200, foreign: { own: 200 },
+    prepare: async (f) => ({ url: "/v1/leaks", body: { findings: [{ key: (await f.key()).key, source: { path: "matrix.env", line: 1 } }] } }) },
 ];
 
 /** Routes that answer without a root key, on purpose. Everything else must be in ROUTES. */
@@ -140,6 +162,9 @@ export const PUBLIC_ROUTES = [
   // nginx auth_request: answers only about the key the caller itself presents (no root key), and
   // limits unknown-key attempts per client address (test/nginx/auth-route.test.ts).
   "GET /v1/auth",
+  // GitHub's secret scanning partner program: authenticated by GitHub's ECDSA signature over the body,
+  // not by a root key (test/leaks/github-report.test.ts).
+  "POST /v1/leaks/github",
   // The docs UI (@fastify/swagger-ui) and its static files.
   /^GET \/docs(\/.*)?$/,
 ];

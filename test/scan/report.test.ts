@@ -1,6 +1,6 @@
-// `keyward scan --report` against a local stand-in for the leak-report endpoint (POST /v1/leaks/scan is
-// another part of the leak-defense work and not built yet): the whole key goes to the server, with the
-// root key from the environment, and never to the terminal, even when the server fails.
+// `keyward scan --report` against a local stand-in for the leak-report endpoint (POST /v1/leaks; the real
+// server end to end is test/leaks/server.test.ts): the whole key goes to the server, with the root
+// key from the environment, and never to the terminal, even when the server fails.
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt } from "../e2e/support/keyward-process.js";
@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 describe("keyward scan --report", () => {
-  it("posts every finding with its whole key and source to /v1/leaks/scan, and prints no key", async () => {
+  it("posts every finding with its whole key and source to /v1/leaks, and prints no key", async () => {
     const repo = makeRepo("report");
     const [buried, current] = [newKey(), newKey("kw", "test")];
     write(repo, { "old.env": `K=${buried}\n` });
@@ -53,7 +53,7 @@ describe("keyward scan --report", () => {
     expectNoKey(result.stdout + result.stderr, [buried, current, ROOT_KEY]);
 
     expect(recorded).toHaveLength(1);
-    expect(recorded[0]).toMatchObject({ method: "POST", url: "/v1/leaks/scan", headers: { authorization: `Bearer ${ROOT_KEY}`, "content-type": "application/json" } });
+    expect(recorded[0]).toMatchObject({ method: "POST", url: "/v1/leaks", headers: { authorization: `Bearer ${ROOT_KEY}`, "content-type": "application/json" } });
     expect(recorded[0]!.body).toEqual({
       findings: [
         { key: buried, source: { path: "old.env", line: 1, commit: added } },

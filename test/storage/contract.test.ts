@@ -10,12 +10,16 @@ import { creditReadContract } from "./contract/credit-reads.js";
 import { creditContract } from "./contract/credits.js";
 import { identityContract } from "./contract/identities.js";
 import { keyContract } from "./contract/keys.js";
+import { keyImportContract } from "./contract/key-import.js";
+import { leakContract } from "./contract/leaks.js";
 import { lifecycleContract } from "./contract/lifecycle.js";
+import { lifecycleMarksContract } from "./contract/lifecycle-marks.js";
 import { rateLimitOverrideContract } from "./contract/ratelimit-overrides.js";
 import { roleAndPermissionContract } from "./contract/roles-permissions.js";
 import { rotationContract } from "./contract/rotation.js";
 import { transactionContract } from "./contract/transactions.js";
 import { verificationAndUsageContract } from "./contract/verification-usage.js";
+import { webhookContract } from "./contract/webhooks.js";
 import { workspaceAndApiContract } from "./contract/workspaces-apis.js";
 import type { ContractContext } from "./fixtures.js";
 
@@ -41,7 +45,9 @@ describe.each(storeAdapters())("storage contract: $name", (adapter) => {
 
   describe("workspaces and apis", () => workspaceAndApiContract(context));
   describe("keys", () => keyContract(context));
+  describe("key import", () => keyImportContract(context));
   describe("rotation", () => rotationContract(context));
+  describe("leaks", () => leakContract(context));
   describe("verification and usage", () => verificationAndUsageContract(context));
   describe("identities", () => identityContract(context));
   describe("roles and permissions", () => roleAndPermissionContract(context));
@@ -51,8 +57,10 @@ describe.each(storeAdapters())("storage contract: $name", (adapter) => {
   describe("rate limit overrides", () => rateLimitOverrideContract(context));
   describe("transactions", () => transactionContract(context));
   describe("lifecycle", () => lifecycleContract(context));
+  describe("lifecycle due dates and marks", () => lifecycleMarksContract(context));
   describe("audit log", () => auditContract(context));
   describe("audit log tampering", () => auditTamperingContract(context));
+  describe("webhooks", () => webhookContract(context));
 });
 
 function failNotOpen(): never {

@@ -22,7 +22,9 @@ export interface Harness {
   call(method: string, url: string, body?: unknown, rootKey?: string | null): Promise<{ status: number; json: any; headers: Record<string, unknown> }>;
 }
 
-export async function createHarness(options: { logger?: object | false; auditKey?: AuditSigningKey } = {}): Promise<Harness> {
+export async function createHarness(
+  options: { logger?: object | false; auditKey?: AuditSigningKey; beforeReady?: (app: Awaited<ReturnType<typeof buildApp>>) => void } = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "keyward-test-"));
   const databaseFile = join(dir, "keyward.db");
   const store = await createStore({ url: databaseFile });
@@ -31,6 +33,7 @@ export async function createHarness(options: { logger?: object | false; auditKey
   const issued = await bootstrapInstall(ctx);
   if (!issued) throw new Error("bootstrap did not run on an empty database");
   const app = await buildApp({ ctx, logger: options.logger ?? false });
+  options.beforeReady?.(app);
   await app.ready();
   const harness: Harness = {
     app,

@@ -123,3 +123,84 @@ export function checkWindow(state: WindowState, request: WindowRequest, now: num
   }
   return { decision: { allowed: true, remaining: limit - used - cost, resetMs: windowResetMs(next, durationMs, now), retryAfterMs: null }, state: next };
 }
+
+/**
+ * A window that only its holder changes (the memory limiter's buckets): the entries flat in one array of
+ * numbers, `at, first, cost` per entry, oldest first, with the cost of all of them kept alongside. A
+ * decision then reads the expired entries at the head and the tail, not every entry (a busy bucket holds
+ * ~64), and no object per entry: on a large limiter each object read is a likely CPU cache miss, and a
+ * time held in an object's field is one more (V8 boxes a double field), while an array of numbers holds
+ * them unboxed, side by side.
+ */
+export interface MutableWindow {
+  log: number[];
+  /** The sum of the entries' costs, expired entries included. */
+  cost: number;
+}
+
+/** A mutable window with a state's entries (the state itself is left as it was). */
+export function mutableWindow(state: WindowState): MutableWindow {
+  const log: number[] = [];
+  let cost = 0;
+  for (const entry of state) {
+    log.push(entry.at, entry.first, entry.cost);
+    cost += entry.cost;
+  }
+  return { log, cost };
+}
+
+/** The window's entries as a state (what `checkWindow` takes), for the general path and for tests. */
+export function windowEntries(window: MutableWindow): WindowEntry[] {
+  const entries: WindowEntry[] = [];
+  for (let index = 0; index < window.log.length; index += 3) entries.push({ at: window.log[index]!, first: window.log[index + 1]!, cost: window.log[index + 2]! });
+  return entries;
+}
+
+/** The cost of the expired entries at the head: the live cost is `window.cost` minus this. */
+function expiredLogCost(log: readonly number[], durationMs: number, now: number): number {
+  let expired = 0;
+  for (let index = 0; index < log.length && log[index]! + durationMs <= now; index += 3) expired += log[index + 2]!;
+  return expired;
+}
+
+/** Whether `checkWindow` would admit the request, without deciding anything else. */
+export function windowAdmits(window: MutableWindow, request: WindowRequest, now: number): boolean {
+  return window.cost - expiredLogCost(window.log, request.durationMs, now) + request.cost <= request.limit;
+}
+
+/** `windowResetMs` of a mutable window. */
+export function windowLogResetMs(window: MutableWindow, durationMs: number, now: number): number {
+  const { log } = window;
+  return log.length === 0 ? 0 : Math.max(0, log[log.length - 3]! + durationMs - now);
+}
+
+/**
+ * `checkWindow` on a window that only its caller holds: an admitted request changes it in place instead of
+ * copying it, a refused one changes nothing. The entries after a call and the `remaining` returned are
+ * exactly `checkWindow`'s (a property test holds the two equal); returns -1 when refused, so the caller
+ * asks `checkWindow` for the refusal's details.
+ */
+export function admitInPlace(window: MutableWindow, request: WindowRequest, now: number): number {
+  const { limit, durationMs, cost } = request;
+  const { log } = window;
+  let start = 0;
+  let expired = 0;
+  while (start < log.length && log[start]! + durationMs <= now) {
+    expired += log[start + 2]!;
+    start += 3;
+  }
+  const used = window.cost - expired;
+  if (used + cost > limit) return -1;
+  if (cost === 0) return limit - used;
+  if (start > 0) log.splice(0, start);
+  const tail = log.length - 3;
+  if (tail >= 0 && now - log[tail + 1]! < slotMs(durationMs)) {
+    // As in checkWindow: merged into the tail, counted until its latest admission expires.
+    if (now > log[tail]!) log[tail] = now;
+    log[tail + 2] = log[tail + 2]! + cost;
+  } else {
+    log.push(now, now, cost);
+  }
+  window.cost = used + cost;
+  return limit - used - cost;
+}

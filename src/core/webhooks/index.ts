@@ -1,1 +1,4 @@
 export * from "./events.js";
+export * from "./retry-schedule.js";
+export * from "./signing-secret.js";
+export * from "./target-address.js";

@@ -215,6 +215,17 @@ export interface paths {
                             /** @description Time to live of new keys */
                             expiresInSeconds?: number;
                         };
+                        /** @description Lifecycle policy of the API's keys; on update it replaces the whole policy ({} removes every constraint). It applies to expiries set from then on: existing keys keep their expiresAt (rotationDueAt follows the current rotation period). */
+                        policy?: {
+                            /** @description Longest a key may live: an expiresAt beyond now + this (or none at all) is refused on create, update and rotate; new keys without expiresAt get the default TTL or this */
+                            maxLifetimeSeconds?: number;
+                            /** @description A key is due for rotation this long after its creation or last rotation (rotationDueAt) */
+                            rotationPeriodSeconds?: number;
+                            /** @description Lead time: keys whose expiry or rotation is due within it are announced once by key.expiring */
+                            expiringSoonSeconds?: number;
+                            /** @description What a leak report does to a live key (default revoke) */
+                            onLeak?: "revoke" | "disable";
+                        };
                     };
                 };
             };
@@ -234,6 +245,19 @@ export interface paths {
                                 /** @description Time to live of new keys */
                                 expiresInSeconds?: number;
                             };
+                            /** @description Lifecycle policy of the API's keys; on update it replaces the whole policy ({} removes every constraint). It applies to expiries set from then on: existing keys keep their expiresAt (rotationDueAt follows the current rotation period). */
+                            policy: {
+                                /** @description Longest a key may live: an expiresAt beyond now + this (or none at all) is refused on create, update and rotate; new keys without expiresAt get the default TTL or this */
+                                maxLifetimeSeconds?: number;
+                                /** @description A key is due for rotation this long after its creation or last rotation (rotationDueAt) */
+                                rotationPeriodSeconds?: number;
+                                /** @description Lead time: keys whose expiry or rotation is due within it are announced once by key.expiring */
+                                expiringSoonSeconds?: number;
+                                /** @description What a leak report does to a live key (default revoke) */
+                                onLeak?: "revoke" | "disable";
+                            };
+                            /** @description Keys were imported into this API: its keys outside Keyward's format verify too */
+                            importedKeys: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -353,6 +377,19 @@ export interface paths {
                                 /** @description Time to live of new keys */
                                 expiresInSeconds?: number;
                             };
+                            /** @description Lifecycle policy of the API's keys; on update it replaces the whole policy ({} removes every constraint). It applies to expiries set from then on: existing keys keep their expiresAt (rotationDueAt follows the current rotation period). */
+                            policy: {
+                                /** @description Longest a key may live: an expiresAt beyond now + this (or none at all) is refused on create, update and rotate; new keys without expiresAt get the default TTL or this */
+                                maxLifetimeSeconds?: number;
+                                /** @description A key is due for rotation this long after its creation or last rotation (rotationDueAt) */
+                                rotationPeriodSeconds?: number;
+                                /** @description Lead time: keys whose expiry or rotation is due within it are announced once by key.expiring */
+                                expiringSoonSeconds?: number;
+                                /** @description What a leak report does to a live key (default revoke) */
+                                onLeak?: "revoke" | "disable";
+                            };
+                            /** @description Keys were imported into this API: its keys outside Keyward's format verify too */
+                            importedKeys: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -595,6 +632,17 @@ export interface paths {
                             /** @description Time to live of new keys */
                             expiresInSeconds?: number;
                         };
+                        /** @description Lifecycle policy of the API's keys; on update it replaces the whole policy ({} removes every constraint). It applies to expiries set from then on: existing keys keep their expiresAt (rotationDueAt follows the current rotation period). */
+                        policy?: {
+                            /** @description Longest a key may live: an expiresAt beyond now + this (or none at all) is refused on create, update and rotate; new keys without expiresAt get the default TTL or this */
+                            maxLifetimeSeconds?: number;
+                            /** @description A key is due for rotation this long after its creation or last rotation (rotationDueAt) */
+                            rotationPeriodSeconds?: number;
+                            /** @description Lead time: keys whose expiry or rotation is due within it are announced once by key.expiring */
+                            expiringSoonSeconds?: number;
+                            /** @description What a leak report does to a live key (default revoke) */
+                            onLeak?: "revoke" | "disable";
+                        };
                     };
                 };
             };
@@ -614,6 +662,19 @@ export interface paths {
                                 /** @description Time to live of new keys */
                                 expiresInSeconds?: number;
                             };
+                            /** @description Lifecycle policy of the API's keys; on update it replaces the whole policy ({} removes every constraint). It applies to expiries set from then on: existing keys keep their expiresAt (rotationDueAt follows the current rotation period). */
+                            policy: {
+                                /** @description Longest a key may live: an expiresAt beyond now + this (or none at all) is refused on create, update and rotate; new keys without expiresAt get the default TTL or this */
+                                maxLifetimeSeconds?: number;
+                                /** @description A key is due for rotation this long after its creation or last rotation (rotationDueAt) */
+                                rotationPeriodSeconds?: number;
+                                /** @description Lead time: keys whose expiry or rotation is due within it are announced once by key.expiring */
+                                expiringSoonSeconds?: number;
+                                /** @description What a leak report does to a live key (default revoke) */
+                                onLeak?: "revoke" | "disable";
+                            };
+                            /** @description Keys were imported into this API: its keys outside Keyward's format verify too */
+                            importedKeys: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -726,6 +787,8 @@ export interface paths {
                 query?: {
                     apiId?: string;
                     identityId?: string;
+                    /** @description Seconds: only keys, not revoked, whose expiresAt falls within (now, now + this] (keys already expired are not listed) or that are due for rotation by then (overdue ones included while they have not expired) */
+                    expiringWithin?: number;
                     cursor?: string;
                     limit?: number;
                 };
@@ -919,6 +982,10 @@ export interface paths {
                             }[];
                             enabled: boolean;
                             expiresAt: string | null;
+                            /** @description When the current secret was issued by a rotation; null: never rotated */
+                            rotatedAt: string | null;
+                            /** @description When the key is due for rotation: (rotatedAt, else createdAt) + the API's policy.rotationPeriodSeconds; null: the API has no rotation period */
+                            rotationDueAt: string | null;
                             restrictions: {
                                 /** @description IP addresses or CIDR ranges */
                                 ipAllowlist?: string[];
@@ -1101,6 +1168,10 @@ export interface paths {
                             }[];
                             enabled: boolean;
                             expiresAt: string | null;
+                            /** @description When the current secret was issued by a rotation; null: never rotated */
+                            rotatedAt: string | null;
+                            /** @description When the key is due for rotation: (rotatedAt, else createdAt) + the API's policy.rotationPeriodSeconds; null: the API has no rotation period */
+                            rotationDueAt: string | null;
                             restrictions: {
                                 /** @description IP addresses or CIDR ranges */
                                 ipAllowlist?: string[];
@@ -1323,6 +1394,10 @@ export interface paths {
                             }[];
                             enabled: boolean;
                             expiresAt: string | null;
+                            /** @description When the current secret was issued by a rotation; null: never rotated */
+                            rotatedAt: string | null;
+                            /** @description When the key is due for rotation: (rotatedAt, else createdAt) + the API's policy.rotationPeriodSeconds; null: the API has no rotation period */
+                            rotationDueAt: string | null;
                             restrictions: {
                                 /** @description IP addresses or CIDR ranges */
                                 ipAllowlist?: string[];
@@ -1509,6 +1584,10 @@ export interface paths {
                             }[];
                             enabled: boolean;
                             expiresAt: string | null;
+                            /** @description When the current secret was issued by a rotation; null: never rotated */
+                            rotatedAt: string | null;
+                            /** @description When the key is due for rotation: (rotatedAt, else createdAt) + the API's policy.rotationPeriodSeconds; null: the API has no rotation period */
+                            rotationDueAt: string | null;
                             restrictions: {
                                 /** @description IP addresses or CIDR ranges */
                                 ipAllowlist?: string[];
@@ -1675,6 +1754,8 @@ export interface paths {
                     "application/json": {
                         /** @description How long the previous secret keeps working (0: refused at once) */
                         gracePeriodSeconds: number;
+                        /** @description A new expiry for the key (null: none), checked against the API's maximum lifetime; absent: unchanged */
+                        expiresAt?: string | null;
                     };
                 };
             };
@@ -1707,6 +1788,10 @@ export interface paths {
                             }[];
                             enabled: boolean;
                             expiresAt: string | null;
+                            /** @description When the current secret was issued by a rotation; null: never rotated */
+                            rotatedAt: string | null;
+                            /** @description When the key is due for rotation: (rotatedAt, else createdAt) + the API's policy.rotationPeriodSeconds; null: the API has no rotation period */
+                            rotationDueAt: string | null;
                             restrictions: {
                                 /** @description IP addresses or CIDR ranges */
                                 ipAllowlist?: string[];
@@ -1839,6 +1924,162 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import keys from another system (idempotent; every row checked before anything is written) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        apiId: string;
+                        rows: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @description Import the good rows and report the bad ones (default: a bad row refuses the whole request) */
+                        skipInvalid?: boolean;
+                        /** @description Check every row (store included: conflicts, roles) and answer as an import would, writing nothing */
+                        dryRun?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Rows written as new keys */
+                            imported: number;
+                            /** @description Rows whose key this API already has (a re-run): skipped */
+                            existing: number;
+                            /** @description Rows not imported (only with skipInvalid) */
+                            invalid: {
+                                row: number;
+                                problems: {
+                                    path: string;
+                                    message: string;
+                                    code: string;
+                                }[];
+                            }[];
+                            /** @description The key of each imported or existing row */
+                            keys: {
+                                row: number;
+                                keyId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4484,7 +4725,7 @@ export interface paths {
                     /** @description Only entries by this root key id, or `system` */
                     actor?: string;
                     /** @description Only entries of this action (docs/audit.md) */
-                    action?: "workspace.create" | "api.create" | "api.update" | "api.delete" | "key.create" | "key.update" | "key.revoke" | "key.rotate" | "identity.create" | "identity.update" | "identity.delete" | "role.create" | "role.update" | "role.delete" | "root_key.create" | "root_key.revoke" | "ratelimit_override.set" | "ratelimit_override.delete";
+                    action?: "workspace.create" | "api.create" | "api.update" | "api.delete" | "key.create" | "key.update" | "key.revoke" | "key.rotate" | "key.import" | "key.leak" | "key.expiring" | "key.expire" | "key.grace_end" | "credits.low" | "webhook.create" | "webhook.update" | "webhook.delete" | "webhook.rotate_secret" | "webhook.disable" | "identity.create" | "identity.update" | "identity.delete" | "role.create" | "role.update" | "role.delete" | "root_key.create" | "root_key.revoke" | "ratelimit_override.set" | "ratelimit_override.delete";
                     /** @description Only entries at or after this time */
                     since?: string;
                     /** @description desc: newest first (by seq); asc: oldest first */
@@ -4865,6 +5106,1186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/leaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report leaked keys: live keys of this workspace are revoked (or disabled, by policy) at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        findings: {
+                            /** @description The whole leaked key: hashed on arrival, never stored */
+                            key: string;
+                            /** @description Where the key was found; every field optional */
+                            source?: {
+                                url?: string;
+                                path?: string;
+                                line?: number;
+                                commit?: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description One per finding, in the order of the request */
+                            results: {
+                                /** @description revoked / disabled / grace_ended: this report did it; already_*: nothing was left to do; unknown: not a key (of your workspace) */
+                                outcome: "revoked" | "disabled" | "grace_ended" | "already_revoked" | "already_disabled" | "already_expired" | "unknown";
+                                /** @description The key the finding is a secret of; null when unknown */
+                                keyId: string | null;
+                                /** @description The display start of the reported secret; null when unknown */
+                                start: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook endpoints */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-8"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a webhook endpoint (the signing secret is shown only in this answer) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description https URL; must not be or resolve to a loopback, private, link-local or metadata address (unless KEYWARD_WEBHOOKS_ALLOW_INTERNAL)
+                         * @example https://hooks.example.com/keyward
+                         */
+                        url: string;
+                        events: ("key.created" | "key.updated" | "key.rotated" | "key.revoked" | "key.expiring" | "key.expired" | "key.leaked" | "credits.low")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            events: ("key.created" | "key.updated" | "key.rotated" | "key.revoked" | "key.expiring" | "key.expired" | "key.leaked" | "credits.low")[];
+                            enabled: boolean;
+                            /** @description Why Keyward disabled the endpoint (`gone`: it answered 410) */
+                            disabledReason: string | null;
+                            /** @description Until when the previous secret also signs (after a rotation) */
+                            previousSecretExpiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The signing secret (whsec_…). Shown only in this answer. */
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook endpoint */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description whk_… id
+                     * @example whk_3ZbE0TqvX5oHn9Kq2mWc1a
+                     */
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            events: ("key.created" | "key.updated" | "key.rotated" | "key.revoked" | "key.expiring" | "key.expired" | "key.leaked" | "credits.low")[];
+                            enabled: boolean;
+                            /** @description Why Keyward disabled the endpoint (`gone`: it answered 410) */
+                            disabledReason: string | null;
+                            /** @description Until when the previous secret also signs (after a rotation) */
+                            previousSecretExpiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint (its pending deliveries are dropped) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description whk_… id
+                     * @example whk_3ZbE0TqvX5oHn9Kq2mWc1a
+                     */
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            deleted: true;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Update a webhook endpoint's URL, events or enabled state */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description whk_… id
+                     * @example whk_3ZbE0TqvX5oHn9Kq2mWc1a
+                     */
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description https URL; must not be or resolve to a loopback, private, link-local or metadata address (unless KEYWARD_WEBHOOKS_ALLOW_INTERNAL)
+                         * @example https://hooks.example.com/keyward
+                         */
+                        url?: string;
+                        events?: ("key.created" | "key.updated" | "key.rotated" | "key.revoked" | "key.expiring" | "key.expired" | "key.leaked" | "credits.low")[];
+                        /** @description false stops deliveries (pending ones fail); true re-enables, e.g. after a 410 */
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            events: ("key.created" | "key.updated" | "key.rotated" | "key.revoked" | "key.expiring" | "key.expired" | "key.leaked" | "credits.low")[];
+                            enabled: boolean;
+                            /** @description Why Keyward disabled the endpoint (`gone`: it answered 410) */
+                            disabledReason: string | null;
+                            /** @description Until when the previous secret also signs (after a rotation) */
+                            previousSecretExpiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the signing secret: the new one is shown once; the old one keeps signing during the overlap */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description whk_… id
+                     * @example whk_3ZbE0TqvX5oHn9Kq2mWc1a
+                     */
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description How long the previous secret keeps signing too (default 24 h)
+                         * @default 86400
+                         */
+                        overlapSeconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            events: ("key.created" | "key.updated" | "key.rotated" | "key.revoked" | "key.expiring" | "key.expired" | "key.leaked" | "credits.low")[];
+                            enabled: boolean;
+                            /** @description Why Keyward disabled the endpoint (`gone`: it answered 410) */
+                            disabledReason: string | null;
+                            /** @description Until when the previous secret also signs (after a rotation) */
+                            previousSecretExpiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The signing secret (whsec_…). Shown only in this answer. */
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an endpoint's deliveries, oldest first, each with its attempts */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description whk_… id
+                     * @example whk_3ZbE0TqvX5oHn9Kq2mWc1a
+                     */
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-9"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaks/github": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** GitHub secret scanning partner program: report leaked Keyward keys (signed by GitHub; no root key) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                        type: string;
+                        url: string;
+                        /** @description Where on GitHub (content, commit, pull_request_title, …); compared case-insensitively */
+                        source?: string;
+                    }[];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description SHA-256 hex of the token */
+                            token_hash: string;
+                            token_type: string;
+                            label: "true_positive" | "false_positive";
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth": {
         parameters: {
             query?: never;
@@ -5039,6 +6460,19 @@ export interface components {
                 /** @description Time to live of new keys */
                 expiresInSeconds?: number;
             };
+            /** @description Lifecycle policy of the API's keys; on update it replaces the whole policy ({} removes every constraint). It applies to expiries set from then on: existing keys keep their expiresAt (rotationDueAt follows the current rotation period). */
+            policy: {
+                /** @description Longest a key may live: an expiresAt beyond now + this (or none at all) is refused on create, update and rotate; new keys without expiresAt get the default TTL or this */
+                maxLifetimeSeconds?: number;
+                /** @description A key is due for rotation this long after its creation or last rotation (rotationDueAt) */
+                rotationPeriodSeconds?: number;
+                /** @description Lead time: keys whose expiry or rotation is due within it are announced once by key.expiring */
+                expiringSoonSeconds?: number;
+                /** @description What a leak report does to a live key (default revoke) */
+                onLeak?: "revoke" | "disable";
+            };
+            /** @description Keys were imported into this API: its keys outside Keyward's format verify too */
+            importedKeys: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -5060,6 +6494,10 @@ export interface components {
             }[];
             enabled: boolean;
             expiresAt: string | null;
+            /** @description When the current secret was issued by a rotation; null: never rotated */
+            rotatedAt: string | null;
+            /** @description When the key is due for rotation: (rotatedAt, else createdAt) + the API's policy.rotationPeriodSeconds; null: the API has no rotation period */
+            rotationDueAt: string | null;
             restrictions: {
                 /** @description IP addresses or CIDR ranges */
                 ipAllowlist?: string[];
@@ -5175,6 +6613,47 @@ export interface components {
             createdAt: string;
             lastUsedAt: string | null;
             revokedAt: string | null;
+        };
+        /** Webhook */
+        "def-8": {
+            id: string;
+            url: string;
+            events: ("key.created" | "key.updated" | "key.rotated" | "key.revoked" | "key.expiring" | "key.expired" | "key.leaked" | "credits.low")[];
+            enabled: boolean;
+            /** @description Why Keyward disabled the endpoint (`gone`: it answered 410) */
+            disabledReason: string | null;
+            /** @description Until when the previous secret also signs (after a rotation) */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** WebhookDelivery */
+        "def-9": {
+            /** @description The message id, sent as webhook-id on every attempt */
+            id: string;
+            /** @description An event of docs/webhooks.md */
+            eventType: "key.created" | "key.updated" | "key.rotated" | "key.revoked" | "key.expiring" | "key.expired" | "key.leaked" | "credits.low";
+            status: "pending" | "delivered" | "failed";
+            attemptCount: number;
+            nextAttemptAt: string | null;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+            /** @description The JSON body sent: { type, timestamp, data } */
+            payload: unknown;
+            attempts: {
+                attempt: number;
+                /** Format: date-time */
+                at: string;
+                /** @description null: no response (timeout, refused connection, forbidden address) */
+                statusCode: number | null;
+                error: string | null;
+                durationMs: number;
+            }[];
         };
     };
     responses: never;

@@ -80,7 +80,9 @@ export async function keyRoutes(app: App, { ctx }: RouteOptions) {
       },
     },
     async (request, reply) => {
-      const rotated = await rotateKey(ctx, changeActorOf(request), request.params.keyId, request.body.gracePeriodSeconds);
+      const rotated = await rotateKey(ctx, changeActorOf(request), request.params.keyId, request.body.gracePeriodSeconds, {
+        ...(request.body.expiresAt !== undefined && { expiresAt: request.body.expiresAt }),
+      });
       reply.header("cache-control", "no-store");
       return { key: rotated.secret, previousValidUntil: rotated.previousValidUntil.toISOString(), ...keyView(rotated) };
     },

@@ -1,7 +1,9 @@
 // POST /v1/keys/verify: every well-formed request gets 200 with `valid` and a stable `code`.
+import type { Static } from "@sinclair/typebox";
 import { LogController, type FastifyRequest } from "fastify";
 import { parsePermissionQuery, type PermissionQuery } from "../../core/index.js";
 import { KeywardError } from "../../errors/index.js";
+import type { ServiceContext } from "../../services/index.js";
 import type { VerifyExtras, VerifyOutcome } from "../../verify/index.js";
 import { AUTHED_PROBLEMS, problems } from "../schemas/common.js";
 import { VerifyKeyBody, VerifyKeyResult } from "../schemas/keys.js";
@@ -27,7 +29,13 @@ export class HotPathLogController extends LogController {
 const QUERY_CACHE_LIMIT = 1000;
 const NO_EXTRAS: VerifyExtras = Object.freeze({});
 
-export async function verifyRoutes(app: App, { ctx }: RouteOptions) {
+export type VerifyAnswer = ReturnType<typeof verifyAnswer>;
+
+/**
+ * The route's work once the caller is authenticated and the body validated: shared by the Fastify route and
+ * the raw node:http lane in front of it (verify-fast-lane.ts), so both answer alike.
+ */
+export function createVerifyHandler(ctx: ServiceContext): (body: Static<typeof VerifyKeyBody>, workspaceId: string) => Promise<VerifyAnswer> {
   const queries = new Map<string, PermissionQuery>();
   const parseQuery = (text: string): PermissionQuery => {
     const cached = queries.get(text);
@@ -40,7 +48,20 @@ export async function verifyRoutes(app: App, { ctx }: RouteOptions) {
     queries.set(text, parsed.query);
     return parsed.query;
   };
+  return async (body, workspaceId) => {
+    const { key, apiId, permissions, ip, origin, ratelimits, cost } = body;
+    // One object of one shape per call (an absent field is undefined, which every check reads as absent).
+    const outcome = await ctx.verifier.verify(
+      key,
+      { workspaceId, apiId, permissionQuery: permissions !== undefined ? parseQuery(permissions) : undefined, ip, origin },
+      ratelimits === undefined && cost === undefined ? NO_EXTRAS : { ratelimits, cost },
+    );
+    return verifyAnswer(outcome, ctx.now().getTime());
+  };
+}
 
+export async function verifyRoutes(app: App, { ctx }: RouteOptions) {
+  const handle = createVerifyHandler(ctx);
   app.post(
     VERIFY_PATH,
     {
@@ -51,16 +72,7 @@ export async function verifyRoutes(app: App, { ctx }: RouteOptions) {
         response: { 200: VerifyKeyResult, ...problems(...AUTHED_PROBLEMS) },
       },
     },
-    async (request) => {
-      const { key, apiId, permissions, ip, origin, ratelimits, cost } = request.body;
-      // One object of one shape per call (an absent field is undefined, which every check reads as absent).
-      const outcome = await ctx.verifier.verify(
-        key,
-        { workspaceId: actorOf(request).workspaceId, apiId, permissionQuery: permissions !== undefined ? parseQuery(permissions) : undefined, ip, origin },
-        ratelimits === undefined && cost === undefined ? NO_EXTRAS : { ratelimits, cost },
-      );
-      return verifyAnswer(outcome, ctx.now().getTime());
-    },
+    async (request) => handle(request.body, actorOf(request).workspaceId),
   );
 }
 

@@ -29,6 +29,10 @@ export const Key = Type.Object(
     roles: Type.Array(RoleRef),
     enabled: Type.Boolean(),
     expiresAt: NullableDateTime,
+    rotatedAt: Type.Union([DateTime, Type.Null()], { description: "When the current secret was issued by a rotation; null: never rotated" }),
+    rotationDueAt: Type.Union([DateTime, Type.Null()], {
+      description: "When the key is due for rotation: (rotatedAt, else createdAt) + the API's policy.rotationPeriodSeconds; null: the API has no rotation period",
+    }),
     restrictions: Restrictions,
     meta: Meta,
     createdAt: DateTime,
@@ -92,6 +96,14 @@ export const ListKeysQuery = Type.Object(
   {
     apiId: Type.Optional(Type.String({ maxLength: 64 })),
     identityId: Type.Optional(Type.String({ maxLength: 64 })),
+    expiringWithin: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10 * 365 * 86_400,
+        description:
+          "Seconds: only keys, not revoked, whose expiresAt falls within (now, now + this] (keys already expired are not listed) or that are due for rotation by then (overdue ones included while they have not expired)",
+      }),
+    ),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   },
@@ -141,6 +153,9 @@ export const RotateKeyBody = Type.Object(
       maximum: 30 * 86_400,
       description: "How long the previous secret keeps working (0: refused at once)",
     }),
+    expiresAt: Type.Optional(
+      Type.Union([DateTime, Type.Null()], { description: "A new expiry for the key (null: none), checked against the API's maximum lifetime; absent: unchanged" }),
+    ),
   },
   { additionalProperties: false },
 );

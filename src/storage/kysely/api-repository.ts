@@ -82,5 +82,22 @@ export function createApiRepository(ctx: StoreContext): ApiStore {
         .executeTakeFirst();
       return touched(result);
     },
+
+    async markHoldsImportedKeys(workspaceId, apiId) {
+      // Derived state, not an edit of the API: updated_at stays; the imports have their own audit entries.
+      const result = await db
+        .updateTable("apis")
+        .set({ holds_imported_keys: profile.bool.encode(true) })
+        .where("workspace_id", "=", workspaceId)
+        .where("id", "=", apiId)
+        .where("holds_imported_keys", "=", profile.bool.encode(false))
+        .executeTakeFirst();
+      return touched(result);
+    },
+
+    async listHoldingImportedKeys() {
+      const rows = await db.selectFrom("apis").select("id").where("holds_imported_keys", "=", profile.bool.encode(true)).where("deleted_at", "is", null).execute();
+      return rows.map((row) => row.id);
+    },
   };
 }

@@ -6,6 +6,9 @@ import { atomic, type StoreContext } from "./context.js";
 import { toAuditEntry, toAuditRow, toCheckpoint, toCheckpointRow } from "./audit-rows.js";
 import { fetchSize, toPageBy } from "./paging.js";
 
+/** Rows per INSERT of a batch append: 16 columns × 500 stays far below SQLite's bound-parameter limit. */
+const ENTRIES_PER_INSERT = 500;
+
 export function createAuditRepository(ctx: StoreContext): AuditStore {
   const { db, profile } = ctx;
 
@@ -39,6 +42,30 @@ export function createAuditRepository(ctx: StoreContext): AuditStore {
         await tx.db.insertInto("audit_log").values(toAuditRow(profile, entry)).execute();
         await tx.db.updateTable("audit_heads").set({ seq: entry.seq, hash: entry.hash }).where("workspace_id", "=", draft.workspaceId).execute();
         return entry;
+      });
+    },
+
+    appendMany(drafts: AuditDraft[]) {
+      if (drafts.length === 0) return Promise.resolve([]);
+      const workspaceId = drafts[0]!.workspaceId;
+      if (drafts.some((draft) => draft.workspaceId !== workspaceId)) throw new Error("appendMany takes drafts of one workspace");
+      return atomic(ctx, async (tx) => {
+        const head = await lockHead(tx, workspaceId);
+        // Sealed one after the other onto the previous entry, exactly as single appends would be.
+        let link = { seq: Number(head.seq), hash: head.hash };
+        const entries = drafts.map((draft) => {
+          const entry = sealEntry(draft, link);
+          link = { seq: entry.seq, hash: entry.hash };
+          return entry;
+        });
+        for (let index = 0; index < entries.length; index += ENTRIES_PER_INSERT) {
+          await tx.db
+            .insertInto("audit_log")
+            .values(entries.slice(index, index + ENTRIES_PER_INSERT).map((entry) => toAuditRow(profile, entry)))
+            .execute();
+        }
+        await tx.db.updateTable("audit_heads").set({ seq: link.seq, hash: link.hash }).where("workspace_id", "=", workspaceId).execute();
+        return entries;
       });
     },
 

@@ -1,6 +1,6 @@
 // What differs between the SQL backends, as data: column types for migrations, value codecs and error
 // recognition. Shared repository code reads these and never asks which database it is talking to.
-import type { Expression } from "kysely";
+import type { Expression, RawBuilder, SelectQueryBuilder } from "kysely";
 import type { StoreCapabilities } from "../port.js";
 import type { BoolValue, JsonValue, TimeValue } from "./schema.js";
 
@@ -28,6 +28,12 @@ export interface DialectProfile {
   readonly time: Codec<Date, TimeValue>;
   readonly bool: Codec<boolean, BoolValue>;
   readonly json: Codec<unknown, JsonValue>;
+  /**
+   * A subquery's rows as one JSON array value (kysely's `jsonArrayFrom` helper of the dialect; the subquery
+   * names its columns, no selectAll), read back with `json.decode`; inside, values are as the dialect's JSON
+   * renders them (times as numbers or ISO text, JSON columns as text or nested), which the codecs decode.
+   */
+  readonly jsonArrayFrom: (query: SelectQueryBuilder<any, any, any>) => RawBuilder<unknown>;
   /** True when `error` is the driver's report of a refused UNIQUE or PRIMARY KEY constraint. */
   isUniqueViolation(error: unknown): boolean;
 }

@@ -9,6 +9,9 @@ import { fetchSize, toPage } from "./paging.js";
 import { toIdentity } from "./row-mappers.js";
 import type { IdentitiesTable } from "./schema.js";
 
+/** Rows per statement of the bulk methods: well inside SQLite's and PostgreSQL's bound-parameter limits. */
+const BULK_CHUNK = 500;
+
 export function createIdentityRepository(ctx: StoreContext): IdentityStore {
   const { db, profile } = ctx;
   const scoped = (workspaceId: string) => db.selectFrom("identities").selectAll().where("workspace_id", "=", workspaceId);
@@ -56,6 +59,43 @@ export function createIdentityRepository(ctx: StoreContext): IdentityStore {
 
     async getByExternalId(workspaceId, externalId) {
       return first(workspaceId, await scoped(workspaceId).where("external_id", "=", externalId).executeTakeFirst());
+    },
+
+    async getManyByExternalId(workspaceId, externalIds) {
+      const rows: Selectable<IdentitiesTable>[] = [];
+      for (let at = 0; at < externalIds.length; at += BULK_CHUNK) {
+        rows.push(...(await scoped(workspaceId).where("external_id", "in", externalIds.slice(at, at + BULK_CHUNK)).execute()));
+      }
+      return rows.length === 0 ? [] : toIdentities(workspaceId, rows);
+    },
+
+    async createMany(identities) {
+      const created: IdentityRecord[] = [];
+      for (let at = 0; at < identities.length; at += BULK_CHUNK) {
+        const chunk = identities.slice(at, at + BULK_CHUNK);
+        const rows = chunk.map((identity) => {
+          const time = profile.time.encode(identity.now);
+          return {
+            id: identity.id,
+            workspace_id: identity.workspaceId,
+            external_id: identity.externalId,
+            meta: profile.json.encode(identity.meta),
+            ratelimits: profile.json.encode(identity.ratelimits ?? []),
+            created_at: time,
+            updated_at: time,
+          };
+        });
+        try {
+          await db.insertInto("identities").values(rows).execute();
+        } catch (error) {
+          rethrowConflict(ctx, error, conflict);
+        }
+        // Read back as stored (one query a chunk); new identities have no credits yet.
+        const stored = await db.selectFrom("identities").selectAll().where("id", "in", rows.map((row) => row.id)).execute();
+        const byId = new Map(stored.map((row) => [row.id, row]));
+        created.push(...rows.map((row) => toIdentity(profile, byId.get(row.id)!, null)));
+      }
+      return created;
     },
 
     async list(workspaceId, page) {

@@ -1,7 +1,8 @@
 // Reads of keys shared by the key repository's methods: keys whose API is not deleted, with role ids and credits.
 import type { Selectable } from "kysely";
-import type { KeyRecord } from "../../core/index.js";
+import { rotationDueAt, type KeyRecord } from "../../core/index.js";
 import type { StoreContext } from "./context.js";
+import { rotationPeriodsByApi } from "./key-due.js";
 import { roleIdsOf } from "./key-roles.js";
 import { creditsOf } from "./owner-credits.js";
 import { toKey } from "./row-mappers.js";
@@ -20,8 +21,18 @@ export function liveKeys(ctx: StoreContext, workspaceId: string) {
 /** Key records for rows of one workspace: one query for all their roles and one for all their credits. */
 export async function toKeys(ctx: StoreContext, workspaceId: string, rows: Selectable<KeysTable>[]): Promise<KeyRecord[]> {
   const ids = rows.map((row) => row.id);
-  const [roles, credits] = await Promise.all([roleIdsOf(ctx, ids), creditsOf(ctx, workspaceId, ids)]);
-  return rows.map((row) => toKey(ctx.profile, row, roles.get(row.id) ?? [], credits.get(row.id) ?? null));
+  const [roles, credits, periods] = await Promise.all([
+    roleIdsOf(ctx, ids),
+    creditsOf(ctx, workspaceId, ids),
+    rotationPeriodsByApi(ctx, rows.map((row) => row.api_id)),
+  ]);
+  return rows.map((row) => withRotationDue(toKey(ctx.profile, row, roles.get(row.id) ?? [], credits.get(row.id) ?? null), periods.get(row.api_id)));
+}
+
+/** rotationDueAt follows the API's current rotation period (a policy change moves it; nothing is stored). */
+function withRotationDue(key: KeyRecord, periodSeconds: number | undefined): KeyRecord {
+  const due = rotationDueAt({ rotationPeriodSeconds: periodSeconds }, key);
+  return due === null ? key : { ...key, rotationDueAt: due };
 }
 
 export async function getLiveKey(ctx: StoreContext, workspaceId: string, keyId: string): Promise<KeyRecord | null> {

@@ -4,9 +4,12 @@ import type { KeyRecord } from "../../core/index.js";
 import { StoreConflictError, type KeyPatch, type KeyStore, type NewKey } from "../port.js";
 import type { StoreContext } from "./context.js";
 import { atomic, rethrowConflict } from "./context.js";
+import { dueBy, rotationPeriodsOf } from "./key-due.js";
 import { getKeyById, getLiveKey, liveKeys, toKeys } from "./key-queries.js";
 import { replaceKeyRoles } from "./key-roles.js";
 import { findForVerification } from "./key-verification.js";
+import { containLeak, endGrace } from "./key-leaks.js";
+import { findHashOwners, importKeys } from "./key-import.js";
 import { recordUsage } from "./key-usage.js";
 import { fetchSize, toPage } from "./paging.js";
 import { registerPermissions } from "./permission-repository.js";
@@ -22,6 +25,11 @@ export function createKeyRepository(ctx: StoreContext): KeyStore {
       if (filter.apiId !== undefined) query = query.where("keys.api_id", "=", filter.apiId);
       if (filter.identityId !== undefined) query = query.where("keys.identity_id", "=", filter.identityId);
       if (filter.kind !== undefined) query = query.where("apis.kind", "=", filter.kind);
+      if (filter.dueBy !== undefined) {
+        const due = filter.dueBy;
+        const periods = await rotationPeriodsOf(ctx, workspaceId);
+        query = query.where((eb) => dueBy(ctx, eb, due, periods));
+      }
       if (page.after !== undefined) query = query.where("keys.id", ">", page.after);
       const rows = await query.orderBy("keys.id").limit(fetchSize(page)).execute();
       return toPage(await toKeys(ctx, workspaceId, rows), page);
@@ -47,7 +55,15 @@ export function createKeyRepository(ctx: StoreContext): KeyStore {
 
     rotate: (workspaceId, keyId, next, graceEndsAt, now) => atomic(ctx, (tx) => rotateKey(tx, workspaceId, keyId, next, graceEndsAt, now)),
 
+    containLeak: (workspaceId, keyId, containment, reason, now) => containLeak(ctx, workspaceId, keyId, containment, reason, now),
+
+    endGrace: (workspaceId, retiredHash, now) => endGrace(ctx, workspaceId, retiredHash, now),
+
     recordUsage: (usage) => recordUsage(ctx, usage),
+
+    importMany: (keys) => importKeys(ctx, keys),
+
+    findHashOwners: (hashes) => findHashOwners(ctx, hashes),
   };
 }
 
@@ -92,7 +108,10 @@ async function createKey(tx: StoreContext, key: NewKey): Promise<KeyRecord> {
 
 async function updateKey(tx: StoreContext, workspaceId: string, keyId: string, patch: KeyPatch, now: Date): Promise<KeyRecord | null> {
   const { profile } = tx;
-  if (!(await getLiveKey(tx, workspaceId, keyId))) return null;
+  const existing = await getLiveKey(tx, workspaceId, keyId);
+  if (!existing) return null;
+  // A new expiry is a new due date: the lifecycle sweeper announces it afresh (key.expiring, key.expire).
+  const expiryChanged = patch.expiresAt !== undefined && patch.expiresAt?.getTime() !== existing.expiresAt?.getTime();
   await tx.db
     .updateTable("keys")
     .set({
@@ -103,6 +122,7 @@ async function updateKey(tx: StoreContext, workspaceId: string, keyId: string, p
       ...(patch.expiresAt !== undefined && {
         expires_at: patch.expiresAt === null ? null : profile.time.encode(patch.expiresAt),
       }),
+      ...(expiryChanged && { expiring_announced_for: null, expired_announced_for: null }),
       ...(patch.restrictions !== undefined && { restrictions: profile.json.encode(patch.restrictions) }),
       ...(patch.meta !== undefined && { meta: profile.json.encode(patch.meta) }),
       ...(patch.ratelimits !== undefined && { ratelimits: profile.json.encode(patch.ratelimits) }),
@@ -139,7 +159,8 @@ async function rotateKey(
   await db.deleteFrom("retired_key_hashes").where("key_id", "=", key.id).where("grace_ends_at", "<", profile.time.encode(now)).execute();
   await db
     .updateTable("keys")
-    .set({ hash: next.hash, start: next.start, updated_at: profile.time.encode(now) })
+    // A new secret is due for rotation a period from now, and announced as such afresh.
+    .set({ hash: next.hash, start: next.start, updated_at: profile.time.encode(now), rotated_at: profile.time.encode(now), rotation_announced_for: null })
     .where("workspace_id", "=", workspaceId)
     .where("id", "=", keyId)
     .execute()

@@ -7,10 +7,12 @@ import { createCreditRepository } from "./credit-repository.js";
 import type { DialectProfile } from "./dialect-profile.js";
 import { createIdentityRepository } from "./identity-repository.js";
 import { createKeyRepository } from "./key-repository.js";
+import { createLifecycleRepository } from "./lifecycle-repository.js";
 import { createPermissionRepository } from "./permission-repository.js";
 import { createRateLimitOverrideRepository } from "./ratelimit-override-repository.js";
 import { createRoleRepository } from "./role-repository.js";
 import type { Database } from "./schema.js";
+import { createWebhookRepository } from "./webhook-repository.js";
 import { createWorkspaceRepository } from "./workspace-repository.js";
 
 /** `db` is the pool-backed instance, or a transaction when this store is the one `transaction` hands out. */
@@ -27,6 +29,8 @@ export function createKyselyStore(db: Kysely<Database>, profile: DialectProfile)
     credits: createCreditRepository(ctx),
     rateLimitOverrides: createRateLimitOverrideRepository(ctx),
     audit: createAuditRepository(ctx),
+    lifecycle: createLifecycleRepository(ctx),
+    webhooks: createWebhookRepository(ctx),
 
     transaction(work) {
       // Nested calls join the open transaction: kysely has no nested transactions, and the caller

@@ -55,6 +55,8 @@ export function toApi(profile: DialectProfile, row: Selectable<ApisTable>): ApiR
     prefix: row.prefix,
     defaults: profile.json.decode(row.defaults) as ApiDefaults,
     policy: row.policy === null ? {} : (profile.json.decode(row.policy) as ApiPolicy),
+    // Absent rather than false, so records of APIs without imports read as they always did.
+    ...(row.holds_imported_keys !== undefined && profile.bool.decode(row.holds_imported_keys) && { holdsImportedKeys: true as const }),
     createdAt: time(profile, row.created_at),
     updatedAt: time(profile, row.updated_at),
   };
@@ -89,6 +91,8 @@ export function toKey(
     revokedReason: row.revoked_reason,
     ratelimits: profile.json.decode(row.ratelimits) as RateLimitConfig[],
     credits,
+    ...(row.imported_at != null && { importedAt: time(profile, row.imported_at) }),
+    ...(row.rotated_at != null && { rotatedAt: time(profile, row.rotated_at) }),
   };
 }
 

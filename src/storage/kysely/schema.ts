@@ -10,6 +10,8 @@ export type BoolValue = number | boolean;
 export type JsonValue = string | object;
 /** A 64-bit whole number (counts, credits): PostgreSQL bigint arrives as a string from pg. */
 export type CountValue = number | string | bigint;
+/** A nullable time column that inserts may leave out (columns added after the table's first release). */
+export type OptionalTime = ColumnType<TimeValue | null, TimeValue | null | undefined, TimeValue | null>;
 
 export interface WorkspacesTable {
   id: string;
@@ -26,6 +28,8 @@ export interface ApisTable {
   defaults: JsonValue;
   /** ApiPolicy; null (APIs from before 0005) reads as {}. */
   policy: JsonValue | null;
+  /** Set by the first import into the API (0008): only then are keys outside Keyward's format looked up. */
+  holds_imported_keys: ColumnType<BoolValue, BoolValue | undefined, BoolValue>;
   created_at: TimeValue;
   updated_at: TimeValue;
   deleted_at: TimeValue | null;
@@ -52,6 +56,14 @@ export interface KeysTable {
   revoked_at: TimeValue | null;
   revoked_reason: string | null;
   ratelimits: JsonValue;
+  /** When the key came in through an import (0008); null for keys Keyward issued. */
+  imported_at: ColumnType<TimeValue | null, TimeValue | null | undefined, TimeValue | null>;
+  /** When the current secret was issued by a rotation (0007); null: never rotated. */
+  rotated_at: OptionalTime;
+  /** Marks of the lifecycle sweeper (0007): the due date or expiry announced; reset when it changes. */
+  expiring_announced_for: OptionalTime;
+  rotation_announced_for: OptionalTime;
+  expired_announced_for: OptionalTime;
 }
 
 export interface KeyRolesTable {
@@ -112,6 +124,8 @@ export interface RetiredKeyHashesTable {
   key_id: string;
   workspace_id: string;
   grace_ends_at: TimeValue;
+  /** When `key.grace_end` was recorded for this secret (0007). */
+  grace_end_announced_at: OptionalTime;
 }
 
 /** `before_view`/`after_view` are text, not JSON: the chain commits to these exact bytes (canonical JSON). */
@@ -149,7 +163,56 @@ export interface AuditCheckpointsTable {
   signature: string;
 }
 
+/** Webhook endpoints (0006). `secret`/`previous_secret` are plaintext: signing needs them. */
+export interface WebhookEndpointsTable {
+  id: string;
+  workspace_id: string;
+  url: string;
+  events: JsonValue;
+  enabled: BoolValue;
+  disabled_reason: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: TimeValue | null;
+  created_at: TimeValue;
+  updated_at: TimeValue;
+}
+
+/** The webhook outbox: one row per (event, endpoint); `id` is the stable `webhook-id`. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  workspace_id: string;
+  endpoint_id: string;
+  event_type: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: TimeValue | null;
+  claimed_until: TimeValue | null;
+  claim_token: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: TimeValue;
+  delivered_at: TimeValue | null;
+}
+
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  at: TimeValue;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+/** One row (id = 1) once the install has been bootstrapped (migration 0009). */
+export interface InstallClaimTable {
+  id: number;
+  claimed_at: TimeValue;
+}
+
 export interface Database {
+  install_claim: InstallClaimTable;
   workspaces: WorkspacesTable;
   apis: ApisTable;
   keys: KeysTable;
@@ -163,4 +226,7 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_heads: AuditHeadsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

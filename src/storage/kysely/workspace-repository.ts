@@ -16,6 +16,15 @@ export function createWorkspaceRepository(ctx: StoreContext): WorkspaceStore {
       return row ? toWorkspace(profile, row) : null;
     },
 
+    async claimInstall(now) {
+      const result = await db
+        .insertInto("install_claim")
+        .values({ id: 1, claimed_at: profile.time.encode(now) })
+        .onConflict((oc) => oc.column("id").doNothing())
+        .executeTakeFirst();
+      return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+    },
+
     async count() {
       const row = await db.selectFrom("workspaces").select((eb) => eb.fn.countAll().as("count")).executeTakeFirstOrThrow();
       return Number(row.count);

@@ -1,5 +1,6 @@
 // How Keyward's records are stored in PostgreSQL: timestamptz, boolean, jsonb, ids in "C" collation.
 import { sql } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { DialectProfile } from "../kysely/dialect-profile.js";
 import { encodeJsonText, errorCode } from "../kysely/dialect-profile.js";
 
@@ -31,5 +32,6 @@ export const postgresProfile: DialectProfile = {
     // jsonb comes back parsed; a plain string here is a JSON string value, not text to parse.
     decode: (stored) => stored,
   },
+  jsonArrayFrom,
   isUniqueViolation: (error) => errorCode(error) === UNIQUE_VIOLATION,
 };

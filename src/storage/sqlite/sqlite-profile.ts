@@ -1,4 +1,5 @@
 // How Keyward's records are stored in SQLite: integer milliseconds, 0/1 booleans, JSON as text.
+import { jsonArrayFrom } from "kysely/helpers/sqlite";
 import type { DialectProfile } from "../kysely/dialect-profile.js";
 import { encodeJsonText, errorCode } from "../kysely/dialect-profile.js";
 import type { JsonValue } from "../kysely/schema.js";
@@ -21,5 +22,6 @@ export const sqliteProfile: DialectProfile = {
     encode: encodeJsonText,
     decode: (stored: JsonValue) => (typeof stored === "string" ? JSON.parse(stored) : stored),
   },
+  jsonArrayFrom,
   isUniqueViolation: (error) => UNIQUE_CODES.has(errorCode(error) as string),
 };

@@ -28,6 +28,22 @@ export async function appendMany(store: Store, workspaceId: string, count: numbe
   return entries;
 }
 
+/** Like appendMany, in transactions of up to 1000 appends (long chains). */
+export async function appendInBatches(store: Store, workspaceId: string, count: number) {
+  const entries = [];
+  for (let from = 1; from <= count; from += 1000) {
+    const upTo = Math.min(count, from + 999);
+    entries.push(
+      ...(await store.transaction(async (tx) => {
+        const batch = [];
+        for (let n = from; n <= upTo; n++) batch.push(await tx.audit.append(newDraft(workspaceId, n)));
+        return batch;
+      })),
+    );
+  }
+  return entries;
+}
+
 /** The audit tables, bypassing Keyward: what someone with database access could do. */
 export function auditTables(raw: RawDatabase) {
   const log = () => raw.db.updateTable("audit_log");

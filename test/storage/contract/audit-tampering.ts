@@ -2,12 +2,12 @@
 // database admin could) is detected by verification, and each kind of change is named.
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { verifyStoredChain } from "../../../src/audit/index.js";
+import { startWorkerHasher, verifyStoredChain } from "../../../src/audit/index.js";
 import { hashEntry, sealEntry, signCheckpoint, signingKeyId, type AuditEntry } from "../../../src/core/index.js";
 import { toAuditRow } from "../../../src/storage/kysely/audit-rows.js";
 import type { RawDatabase } from "../adapters.js";
 import { seedTenant, type ContractContext } from "../fixtures.js";
-import { appendMany, auditTables, newDraft } from "./audit-support.js";
+import { appendInBatches, appendMany, auditTables, newDraft } from "./audit-support.js";
 
 export function auditTamperingContract({ store, database }: ContractContext): void {
   let raw: RawDatabase;
@@ -44,6 +44,21 @@ export function auditTamperingContract({ store, database }: ContractContext): vo
       { kind: "edited", entryId: e8.id, seq: 8 },
     ]);
   });
+
+  it("verifies a chain of several pages hashed on a worker thread, and still names an edit deep in it", async () => {
+    const { workspace } = await seedTenant(store());
+    const entries = await appendInBatches(store(), workspace.id, 2_100);
+    let workers = 0;
+    const hasher = () => {
+      workers++;
+      return startWorkerHasher();
+    };
+    const clean = await verifyStoredChain(store().audit, workspace.id, { hasher });
+    expect(clean).toMatchObject({ valid: true, entries: 2_100 });
+    expect(workers).toBe(1);
+    await auditTables(raw).update().set({ user_agent: "edited" }).where("id", "=", entries[2_050]!.id).execute();
+    expect(await problems(workspace.id, { hasher })).toEqual([{ kind: "edited", entryId: entries[2_050]!.id, seq: 2_051 }]);
+  }, 120_000);
 
   it("names a deletion by the entry after the gap", async () => {
     const { workspaceId, entries } = await chain();

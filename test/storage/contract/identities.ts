@@ -23,6 +23,31 @@ export function identityContract({ store }: ContractContext): void {
     expect(await store().identities.getByExternalId(tenant.workspace.id, "cus_999")).toBeNull();
   });
 
+  it("creates many identities at once and finds them by externalId in bulk, within the workspace only", async () => {
+    const tenant = await seedTenant(store());
+    const other = await seedTenant(store());
+    await store().identities.create(newIdentity(other, { externalId: "bulk-3" }));
+    const inputs = Array.from({ length: 1_203 }, (_, i) => newIdentity(tenant, { externalId: `bulk-${i}`, meta: { n: i } }));
+    const created = await store().identities.createMany(inputs);
+    expect(created).toHaveLength(1_203);
+    expect(created[7]).toEqual(await store().identities.get(tenant.workspace.id, inputs[7]!.id));
+    expect(created[1_202]).toMatchObject({ id: inputs[1_202]!.id, externalId: "bulk-1202", meta: { n: 1_202 }, credits: null, createdAt: T0 });
+
+    const found = await store().identities.getManyByExternalId(tenant.workspace.id, [...inputs.map((input) => input.externalId), "absent"]);
+    expect(found.map((identity) => identity.id).sort()).toEqual(inputs.map((input) => input.id).sort());
+    expect(await store().identities.getManyByExternalId(tenant.workspace.id, [])).toEqual([]);
+    const theirs = await store().identities.getManyByExternalId(other.workspace.id, ["bulk-3", "bulk-4"]);
+    expect(theirs.map((identity) => identity.workspaceId)).toEqual([other.workspace.id]);
+  });
+
+  it("refuses a bulk create naming a taken externalId and, in a transaction, creates none of it", async () => {
+    const tenant = await seedTenant(store());
+    await store().identities.create(newIdentity(tenant, { externalId: "taken" }));
+    const inputs = [newIdentity(tenant, { externalId: "fresh-a" }), newIdentity(tenant, { externalId: "taken" })];
+    await expect(store().transaction((tx) => tx.identities.createMany(inputs))).rejects.toMatchObject({ name: "StoreConflictError", field: "externalId" });
+    expect(await store().identities.getByExternalId(tenant.workspace.id, "fresh-a")).toBeNull();
+  });
+
   it("refuses a taken externalId in the same workspace only", async () => {
     const tenant = await seedTenant(store());
     const other = await seedTenant(store());

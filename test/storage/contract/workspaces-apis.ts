@@ -13,6 +13,11 @@ export function workspaceAndApiContract({ store }: ContractContext): void {
     expect(await store().workspaces.count()).toBe(before + 1);
   });
 
+  it("claims the install's bootstrap once", async () => {
+    expect(await store().workspaces.claimInstall(T0)).toBe(true);
+    expect(await store().workspaces.claimInstall(at(1))).toBe(false);
+  });
+
   it("round-trips an API with its defaults and exact times", async () => {
     const { workspace, api } = await seedTenant(store());
     expect(api).toMatchObject({ workspaceId: workspace.id, kind: "customer", prefix: "acme", createdAt: T0, updatedAt: T0 });

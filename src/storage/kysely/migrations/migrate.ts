@@ -8,6 +8,10 @@ import { rateLimitsAndCreditsMigration } from "./0002-ratelimits-credits.js";
 import { retiredKeyHashesMigration } from "./0003-retired-key-hashes.js";
 import { auditLogMigration } from "./0004-audit-log.js";
 import { apiPolicyMigration } from "./0005-api-policy.js";
+import { webhooksMigration } from "./0006-webhooks.js";
+import { lifecycleMarksMigration } from "./0007-lifecycle-marks.js";
+import { keyImportMigration } from "./0008-key-import.js";
+import { installClaimMigration } from "./0009-install-claim.js";
 
 /** Names sort in the order they apply; never rename or edit a released one, add the next instead. */
 function migrationsFor(profile: DialectProfile): Record<string, Migration> {
@@ -17,6 +21,10 @@ function migrationsFor(profile: DialectProfile): Record<string, Migration> {
     "0003_retired_key_hashes": retiredKeyHashesMigration(profile.columnTypes),
     "0004_audit_log": auditLogMigration(profile.columnTypes),
     "0005_api_policy": apiPolicyMigration(profile.columnTypes),
+    "0006_webhooks": webhooksMigration(profile.columnTypes),
+    "0007_lifecycle_marks": lifecycleMarksMigration(profile),
+    "0008_key_import": keyImportMigration(profile.columnTypes),
+    "0009_install_claim": installClaimMigration(profile.columnTypes),
   };
 }
 

@@ -1,0 +1,2 @@
+// Lifecycle policy decisions: key lifetimes and rotation due dates.
+export * from "./lifetime.js";
