@@ -97,7 +97,7 @@ export function webhookAuditView(endpoint: WebhookEndpoint) {
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason,
     previousSecretExpiresAt: iso(endpoint.previousSecretExpiresAt),
-    createdAt: iso(endpoint.createdAt),
-    updatedAt: iso(endpoint.updatedAt),
+    createdAt: endpoint.createdAt.toISOString(),
+    updatedAt: endpoint.updatedAt.toISOString(),
   };
 }

@@ -21,7 +21,9 @@ export function problemBody(error: KeywardError, url: string, requestId: string)
 export const WWW_AUTHENTICATE = 'Bearer realm="keyward"';
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: KeywardError): FastifyReply {
-  if (error.status === 401) reply.header("www-authenticate", WWW_AUTHENTICATE);
+  // The challenge names how to authenticate: a root key as bearer token. A refused GitHub signature is a
+  // 401 too, but no bearer token would help there.
+  if (error.code === "UNAUTHORIZED") reply.header("www-authenticate", WWW_AUTHENTICATE);
   return reply.status(error.status).type("application/problem+json").send(problemBody(error, request.url, request.id));
 }
 

@@ -70,7 +70,7 @@ export function createVerifyFastLane(options: FastLaneOptions): FastLane {
   };
 
   const sendProblem = (response: ServerResponse, error: KeywardError) =>
-    send(response, error.status, PROBLEM_TYPE, problemText(error), error.status === 401 ? { "www-authenticate": WWW_AUTHENTICATE } : undefined);
+    send(response, error.status, PROBLEM_TYPE, problemText(error), error.code === "UNAUTHORIZED" ? { "www-authenticate": WWW_AUTHENTICATE } : undefined);
 
   const delegate = async (request: IncomingMessage, response: ServerResponse, text: string) => {
     const answered = await options.inject({ method: "POST", url: VERIFY_PATH, headers: request.headers, payload: text, remoteAddress: request.socket.remoteAddress });

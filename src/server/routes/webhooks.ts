@@ -10,6 +10,7 @@ import {
   updateWebhook,
 } from "../../services/index.js";
 import type { WebhookDeliveryWithAttempts, WebhookEndpoint } from "../../storage/port.js";
+import { webhookAuditView } from "../../audit/audit-views.js";
 import { changeActorOf } from "../audit-context.js";
 import { actorOf, guard, managed, type App, type RouteOptions } from "../route-kit.js";
 import { AUTHED_PROBLEMS, Deleted, IdParam, PageOf, PageQuery, problems } from "../schemas/common.js";
@@ -18,18 +19,8 @@ import { CreateWebhookBody, RotateWebhookSecretBody, UpdateWebhookBody, Webhook,
 const WebhookParams = IdParam("webhookId", "whk");
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-function webhookView(endpoint: WebhookEndpoint) {
-  return {
-    id: endpoint.id,
-    url: endpoint.url,
-    events: endpoint.events,
-    enabled: endpoint.enabled,
-    disabledReason: endpoint.disabledReason,
-    previousSecretExpiresAt: iso(endpoint.previousSecretExpiresAt),
-    createdAt: endpoint.createdAt.toISOString(),
-    updatedAt: endpoint.updatedAt.toISOString(),
-  };
-}
+/** The endpoint as answers show it: the same public view the audit log records (never a secret). */
+const webhookView = webhookAuditView;
 
 function deliveryView(delivery: WebhookDeliveryWithAttempts) {
   return {

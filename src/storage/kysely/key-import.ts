@@ -6,6 +6,7 @@ import { StoreConflictError, type HashOwner, type NewKey } from "../port.js";
 import { atomic, rethrowConflict, type StoreContext } from "./context.js";
 import { toKeys } from "./key-queries.js";
 import { registerPermissions } from "./permission-repository.js";
+import { newKeyRow } from "./key-rows.js";
 import type { KeysTable } from "./schema.js";
 
 /** Rows per INSERT: 21 columns × 400 stays far below SQLite's 32,766 bound parameters. */
@@ -20,29 +21,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 function toRow({ profile }: StoreContext, key: NewKey): Insertable<KeysTable> {
-  const at = profile.time.encode(key.now);
-  return {
-    id: key.id,
-    workspace_id: key.workspaceId,
-    api_id: key.apiId,
-    hash: key.hash,
-    start: key.start,
-    environment: key.environment,
-    name: key.name,
-    identity_id: key.identityId,
-    permissions: profile.json.encode(key.permissions),
-    enabled: profile.bool.encode(key.enabled),
-    expires_at: key.expiresAt === null ? null : profile.time.encode(key.expiresAt),
-    restrictions: profile.json.encode(key.restrictions),
-    meta: profile.json.encode(key.meta),
-    ratelimits: profile.json.encode(key.ratelimits ?? []),
-    created_at: at,
-    updated_at: at,
-    last_used_at: null,
-    revoked_at: null,
-    revoked_reason: null,
-    imported_at: at,
-  };
+  return { ...newKeyRow(profile, key), imported_at: profile.time.encode(key.now) };
 }
 
 export function importKeys(ctx: StoreContext, keys: NewKey[]): Promise<KeyRecord[]> {

@@ -7,6 +7,7 @@ import { atomic, rethrowConflict } from "./context.js";
 import { dueBy, rotationPeriodsOf } from "./key-due.js";
 import { getKeyById, getLiveKey, liveKeys, toKeys } from "./key-queries.js";
 import { replaceKeyRoles } from "./key-roles.js";
+import { newKeyRow } from "./key-rows.js";
 import { findForVerification } from "./key-verification.js";
 import { containLeak, endGrace } from "./key-leaks.js";
 import { findHashOwners, importKeys } from "./key-import.js";
@@ -68,32 +69,10 @@ export function createKeyRepository(ctx: StoreContext): KeyStore {
 }
 
 async function createKey(tx: StoreContext, key: NewKey): Promise<KeyRecord> {
-  const { profile } = tx;
-  const at = profile.time.encode(key.now);
   try {
     await tx.db
       .insertInto("keys")
-      .values({
-        id: key.id,
-        workspace_id: key.workspaceId,
-        api_id: key.apiId,
-        hash: key.hash,
-        start: key.start,
-        environment: key.environment,
-        name: key.name,
-        identity_id: key.identityId,
-        permissions: profile.json.encode(key.permissions),
-        enabled: profile.bool.encode(key.enabled),
-        expires_at: key.expiresAt === null ? null : profile.time.encode(key.expiresAt),
-        restrictions: profile.json.encode(key.restrictions),
-        meta: profile.json.encode(key.meta),
-        ratelimits: profile.json.encode(key.ratelimits ?? []),
-        created_at: at,
-        updated_at: at,
-        last_used_at: null,
-        revoked_at: null,
-        revoked_reason: null,
-      })
+      .values(newKeyRow(tx.profile, key))
       .execute();
   } catch (error) {
     // Ids are random; the constraint a caller can actually hit is a second key with the same secret.
