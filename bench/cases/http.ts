@@ -178,7 +178,7 @@ export function httpCase(options: BenchOptions, session: HttpSession): CaseResul
       ...(session.profileFile ? [`CPU profile of the Keyward server while measured: ${session.profileFile} (npm run bench:profile-summary -- <file>)`] : []),
       `Keyward's event-loop delay while measured: p50 ${fmt.ms(loopDelay.p50)}, p99 ${fmt.ms(loopDelay.p99)}, max ${fmt.ms(loopDelay.max)}`,
       `database while loaded: ${writes.requestPathWrites} writes on the request path${writes.examples.length ? ` (${writes.examples.join("; ")})` : ""}, ${writes.reads} reads; ` +
-        `in the background ${writes.usageFlushes} usage-flush transactions (${fmt.int(writes.usageFlushWrites)} statements)`,
+        `in the background ${writes.usageFlushes} usage-flush transactions (${fmt.int(writes.usageFlushWrites)} statements) and ${writes.backgroundJobWrites} webhook-outbox claims (its worker's timer; they and its polling reads are counted here with the rest)`,
     ],
   };
   printCase("case 2: HTTP verify (wrk)", table(["server", "req/s", "p50", "p99", "errors", "req/s vs floor", "p99 vs floor"], rows), result);

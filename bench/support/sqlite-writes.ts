@@ -1,6 +1,7 @@
 // Counts the SQLite statements executed, by wrapping better-sqlite3's Statement methods (run for writes,
 // all/get/iterate for reads). Usage flushes (write-behind of lastUsedAt and counts) are told apart from
-// every other write, which is what "a write on the request path" would be.
+// the writes of background jobs that no request waits for (the webhook delivery worker claiming its
+// outbox rows), and from every other write, which is what "a write on the request path" would be.
 import BetterSqlite3 from "better-sqlite3";
 
 export interface WriteCounts {
@@ -12,6 +13,8 @@ export interface WriteCounts {
   usageFlushWrites: number;
   /** begin / commit / rollback / savepoint. */
   transactionControl: number;
+  /** Writes of background jobs (the webhook outbox worker's claims), run by timers, not by requests. */
+  backgroundJobWrites: number;
   /** Committed transactions that wrote usage: one per background flush. */
   usageFlushes: number;
   /** The first few request-path write statements, to say what wrote. */
@@ -20,13 +23,14 @@ export interface WriteCounts {
 
 const TRANSACTION = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
 const USAGE_FLUSH = /update\s+"?keys"?\s+set\s+"?last_used_at"?/i;
+const BACKGROUND_JOB = /^\s*update\s+"?webhook_deliveries"?\s+set\s+"?claimed_until"?/i;
 
 let counts: WriteCounts = fresh();
 let installed = false;
 let flushInTransaction = false;
 
 function fresh(): WriteCounts {
-  return { reads: 0, requestPathWrites: 0, usageFlushWrites: 0, transactionControl: 0, usageFlushes: 0, examples: [] };
+  return { reads: 0, requestPathWrites: 0, usageFlushWrites: 0, backgroundJobWrites: 0, transactionControl: 0, usageFlushes: 0, examples: [] };
 }
 
 /** Patches better-sqlite3's statements in this process (idempotent): every execution is counted. */
@@ -56,6 +60,8 @@ function count(sql: string): void {
     counts.transactionControl++;
     if (/^\s*commit/i.test(sql) && flushInTransaction) counts.usageFlushes++;
     flushInTransaction = false;
+  } else if (BACKGROUND_JOB.test(sql)) {
+    counts.backgroundJobWrites++;
   } else if (USAGE_FLUSH.test(sql)) {
     counts.usageFlushWrites++;
     flushInTransaction = true;
