@@ -3,6 +3,8 @@
 // rule id, short/full description and help, result ruleId/message/locations, physical locations with
 // a relative artifact URI and a region, partialFingerprints), and against leaking the key.
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import AjvDraft04 from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { generateKey } from "../core/key-format.js";
 import { createFinding, relocateFinding, type Finding } from "./finding.js";
@@ -67,9 +69,28 @@ function missingForGitHub(log: Json): string[] {
   return missing;
 }
 
+/**
+ * The OASIS SARIF 2.1.0 JSON schema (draft-04), as Microsoft's SARIF tooling ships it
+ * (@microsoft/jest-sarif, a development dependency), compiled once.
+ */
+const validateSarif = (() => {
+  const schema = createRequire(import.meta.url)("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json") as object;
+  // unicodeRegExp: false — one pattern of the published schema is not valid as a `u` regular expression.
+  const ajv = new AjvDraft04.default({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
+  return ajv.compile(schema);
+})();
+
 describe("formatSarif", () => {
   const log = JSON.parse(formatSarif(result, tool)) as Json;
   const results: Json[] = log.runs[0].results;
+
+  it("is valid against the SARIF 2.1.0 JSON schema, with findings and without", () => {
+    expect(validateSarif(log), JSON.stringify(validateSarif.errors)).toBe(true);
+    const empty = JSON.parse(formatSarif({ ...result, findings: [] }, tool));
+    expect(validateSarif(empty), JSON.stringify(validateSarif.errors)).toBe(true);
+    // The validator does refuse what breaks the schema.
+    expect(validateSarif({ ...log, runs: [{ ...log.runs[0], results: [{ ...results[0], level: "fatal" }] }] })).toBe(false);
+  });
 
   it("has every property GitHub code scanning requires", () => {
     expect(missingForGitHub(log)).toEqual([]);

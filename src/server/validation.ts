@@ -1,6 +1,9 @@
 // Request validation: bodies are strict (no type coercion, unknown fields refused) while query
 // strings and params are coerced from text ("?limit=10"). Ajv is Fastify's own validator.
-import { Ajv, type Options } from "ajv";
+// Ajv2019: the schemas use `dependentRequired` (JSON Schema 2019-09, as OpenAPI 3.1 documents it),
+// which the draft-07 Ajv class would silently ignore with strict: false.
+import type { Options } from "ajv";
+import { Ajv2019 as Ajv } from "ajv/dist/2019.js";
 import addFormats from "ajv-formats";
 import type { FastifySchemaCompiler } from "fastify";
 

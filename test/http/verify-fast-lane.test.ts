@@ -98,7 +98,7 @@ const table: Case[] = [
   { name: "a negative cost", way: "lane", status: 400, body: () => ({ key: inputs.key, cost: -1 }) },
   { name: "an overlong key", way: "lane", status: 400, body: () => ({ key: "k".repeat(5_000) }) },
   // The schema's dependentRequired is not enforced by the validator (draft-07 Ajv): both answer 200 alike.
-  { name: "a limit without its duration", way: "lane", status: 200, body: () => ({ key: inputs.key, ratelimits: [{ name: "x", limit: 1 }] }) },
+  { name: "a limit without its duration", way: "lane", status: 400, body: () => ({ key: inputs.key, ratelimits: [{ name: "x", limit: 1 }] }) },
   { name: "an unknown root key", way: "lane", status: 401, body: () => ({ key: inputs.key }), headers: () => ({ ...json, authorization: `Bearer ${inputs.key}` }) },
   { name: "a root key without keys:verify", way: "lane", status: 403, body: () => ({ key: inputs.key }), headers: () => ({ ...json, authorization: `Bearer ${inputs.readOnlyRoot}` }) },
   { name: "an unknown root key and a bad body: auth answers first", way: "lane", status: 401, body: () => ({ nope: true }), headers: () => ({ ...json, authorization: "Bearer kwroot_live_nope" }) },
