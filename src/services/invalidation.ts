@@ -14,7 +14,7 @@ export interface Invalidation {
 }
 
 function apply(cache: VerifyCache, gate: ImportedKeyGate | undefined, event: ChangeEvent): void {
-  if (event.type === "imports") gate?.add(event.apiId);
+  if (event.type === "imports") gate?.add(event.apiId, event.workspaceId);
   // An import also drops the workspace's entries, negative ones included: a key just imported may
   // have been asked for (and answered unknown) a moment ago.
   if (event.type === "key") cache.invalidateKey(event.keyId);

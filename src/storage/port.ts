@@ -79,8 +79,8 @@ export interface ApiStore {
   delete(workspaceId: string, apiId: string, now: Date): Promise<boolean>;
   /** Marks the API as holding imported keys (for good). True when this call set the mark. */
   markHoldsImportedKeys(workspaceId: string, apiId: string): Promise<boolean>;
-  /** Ids of the live APIs of every workspace that hold imported keys: what the verifier loads at start. */
-  listHoldingImportedKeys(): Promise<string[]>;
+  /** The live APIs of every workspace that hold imported keys: what the verifier loads at start. */
+  listHoldingImportedKeys(): Promise<Array<{ apiId: string; workspaceId: string }>>;
 }
 
 export interface NewKey {

@@ -5,12 +5,14 @@
 import { isPlausibleImportedKey } from "../core/index.js";
 
 export class ImportedKeyGate {
-  private readonly apiIds = new Set<string>();
+  /** API id → its workspace. */
+  private readonly apiIds = new Map<string, string>();
+  private readonly workspaceIds = new Set<string>();
   private loaded: boolean;
   private loading: Promise<void> | null = null;
 
   /** `source` lists the API ids that hold imported keys; none: nothing is imported (tests, tools). */
-  constructor(private readonly source?: () => Promise<string[]>) {
+  constructor(private readonly source?: () => Promise<Array<{ apiId: string; workspaceId: string }>>) {
     this.loaded = source === undefined;
   }
 
@@ -18,8 +20,8 @@ export class ImportedKeyGate {
   load(): Promise<void> {
     if (!this.source) return Promise.resolve();
     this.loading ??= this.source().then(
-      (ids) => {
-        for (const id of ids) this.apiIds.add(id);
+      (held) => {
+        for (const { apiId, workspaceId } of held) this.add(apiId, workspaceId);
         this.loaded = true;
         this.loading = null;
       },
@@ -30,8 +32,9 @@ export class ImportedKeyGate {
     return this.loading;
   }
 
-  add(apiId: string): void {
-    this.apiIds.add(apiId);
+  add(apiId: string, workspaceId: string): void {
+    this.apiIds.set(apiId, workspaceId);
+    this.workspaceIds.add(workspaceId);
   }
 
   holds(apiId: string): boolean {
@@ -45,12 +48,14 @@ export class ImportedKeyGate {
 
   /**
    * Whether a key that failed the format check is worth a lookup by hash: never for root keys, nor when
-   * the verification names an API that holds no imported keys (there the format check stays strict).
+   * the verification names an API, or comes from a workspace, that holds no imported keys (there the
+   * format check stays strict: noise from another tenant costs no database read).
    */
-  async admits(key: string, scope: { apiId?: string; apiKind?: string }): Promise<boolean> {
+  async admits(key: string, scope: { apiId?: string; apiKind?: string; workspaceId?: string | null }): Promise<boolean> {
     if (scope.apiKind !== undefined && scope.apiKind !== "customer") return false;
     if (!this.loaded) await this.load();
     if (scope.apiId !== undefined && !this.apiIds.has(scope.apiId)) return false;
+    if (scope.workspaceId && !this.workspaceIds.has(scope.workspaceId)) return false;
     return this.apiIds.size > 0 && isPlausibleImportedKey(key);
   }
 }

@@ -58,4 +58,17 @@ describe("keys outside Keyward's format", () => {
     // Without an API named, such a string is looked up, and unknown is all it can be.
     expect((await f.verify({ key: mistyped })).code).toBe("NOT_FOUND");
   });
+
+  it("stay strict for a workspace without imports, though another workspace holds some", async () => {
+    const api = await f.api();
+    expectStatus(await call(h, "POST", "/v1/keys/import", { apiId: api.id, rows: [{ key: legacyKey() }] }), 200);
+    const other = await call(h, "POST", "/v1/workspaces", { name: "no imports here" });
+    expectStatus(other, 201);
+    const otherRoot = other.json.rootKey.key as string;
+    expectStatus(await call(h, "POST", "/v1/keys/verify", { key: legacyKey() }, otherRoot), 200); // the root key is cached now
+    const reads = vi.spyOn(h.ctx.store.keys, "findForVerification");
+    const answer = await call(h, "POST", "/v1/keys/verify", { key: legacyKey() }, otherRoot);
+    expect(answer.json.code).toBe("MALFORMED");
+    expect(reads).not.toHaveBeenCalled();
+  });
 });

@@ -96,8 +96,13 @@ export function createApiRepository(ctx: StoreContext): ApiStore {
     },
 
     async listHoldingImportedKeys() {
-      const rows = await db.selectFrom("apis").select("id").where("holds_imported_keys", "=", profile.bool.encode(true)).where("deleted_at", "is", null).execute();
-      return rows.map((row) => row.id);
+      const rows = await db
+        .selectFrom("apis")
+        .select(["id", "workspace_id"])
+        .where("holds_imported_keys", "=", profile.bool.encode(true))
+        .where("deleted_at", "is", null)
+        .execute();
+      return rows.map((row) => ({ apiId: row.id, workspaceId: row.workspace_id }));
     },
   };
 }

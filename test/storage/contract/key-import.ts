@@ -59,9 +59,14 @@ export function keyImportContract({ store }: ContractContext): void {
     const key = await store().keys.create(newKey(a));
     expect((await store().keys.findForVerification(key.hash))?.api.holdsImportedKeys).toBe(true);
     await store().apis.markHoldsImportedKeys(b.workspace.id, b.api.id);
-    expect(await store().apis.listHoldingImportedKeys()).toEqual(expect.arrayContaining([a.api.id, b.api.id]));
+    expect(await store().apis.listHoldingImportedKeys()).toEqual(
+      expect.arrayContaining([
+        { apiId: a.api.id, workspaceId: a.workspace.id },
+        { apiId: b.api.id, workspaceId: b.workspace.id },
+      ]),
+    );
     await store().apis.delete(b.workspace.id, b.api.id, at(1));
-    expect(await store().apis.listHoldingImportedKeys()).not.toContain(b.api.id);
+    expect((await store().apis.listHoldingImportedKeys()).map((held) => held.apiId)).not.toContain(b.api.id);
   });
 
   it("appendMany seals the same chain as single appends, after and before them", async () => {
