@@ -2,7 +2,7 @@
 // and hashing every entry; on one thread the two add up, on two they overlap (the main thread reads
 // the next page while a worker hashes this one). Falls back to hashing inline when no worker can start.
 import { Worker } from "node:worker_threads";
-import { hashEntry, type AuditEntry } from "../core/index.js";
+import { encodeEntry, hashEntry, type AuditEntry } from "../core/index.js";
 
 export interface EntryHasher {
   /** The hash each entry's content has (to compare with the hash it claims). */
@@ -55,7 +55,9 @@ export function startWorkerHasher(): EntryHasher {
       return new Promise((resolve) => {
         const id = next++;
         waiting.set(id, { entries, resolve });
-        worker.postMessage({ id, entries });
+        // Encoding stays here (cheap string building); UTF-8 conversion and SHA-256 go to the worker.
+        const encoded = entries.map((entry) => encodeEntry(entry));
+        worker.postMessage({ id, text: encoded.join(""), lengths: encoded.map((text) => text.length) });
       });
     },
     async close() {
