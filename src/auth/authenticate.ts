@@ -1,8 +1,8 @@
 // Root-key authentication for the management API: the same verify pipeline as customer keys,
 // restricted to the reserved root API, then a permission check.
-import type { PermissionSet, VerificationRequest, VerificationSubject } from "../core/index.js";
+import { hashKey, type PermissionSet, type VerificationRequest, type VerificationSubject } from "../core/index.js";
 import { KeywardError } from "../errors/index.js";
-import type { Verifier } from "../verify/index.js";
+import type { Verifier, VerifyOutcome } from "../verify/index.js";
 import type { ManagementPermission } from "./root-permissions.js";
 
 export interface Actor {
@@ -26,10 +26,52 @@ const ROOT_REQUEST: VerificationRequest = Object.freeze({ workspaceId: null, api
  */
 const actors = new WeakMap<VerificationSubject, Actor>();
 
-export async function authenticateRootKey(verifier: Verifier, authorization: string | undefined): Promise<Actor> {
+/**
+ * The token of an Authorization header and its hash, remembered per header value: a client sends the same
+ * root key on every call, and reading and hashing it again was a tenth of a verify call's own work. Only
+ * pure functions of the header are kept — whether the key is valid is asked of the verifier every time
+ * (its cache is invalidated on revocation), so a revoked root key is refused at once. Bounded: cleared when
+ * full.
+ */
+const TOKEN_MEMO_LIMIT = 1_000;
+/** Longer headers are read every time (not a root key of Keyward's format; keeps the memo small). */
+const TOKEN_MEMO_MAX_HEADER = 256;
+const tokens = new Map<string, { token: string; hash: string }>();
+
+/** `bearerToken` with the token's hash, remembered per header value (see above). */
+export function readBearer(authorization: string | undefined): { token: string; hash: string } | null {
+  if (!authorization) return null;
+  const known = tokens.get(authorization);
+  if (known !== undefined) return known;
   const token = bearerToken(authorization);
-  if (!token) throw new KeywardError("UNAUTHORIZED", "Send a root key as Authorization: Bearer <root key>.");
-  const outcome = await verifier.verify(token, ROOT_REQUEST);
+  if (!token) return null;
+  const read = { token, hash: hashKey(token) };
+  if (authorization.length <= TOKEN_MEMO_MAX_HEADER) {
+    if (tokens.size >= TOKEN_MEMO_LIMIT) tokens.clear();
+    tokens.set(authorization, read);
+  }
+  return read;
+}
+
+export async function authenticateRootKey(verifier: Verifier, authorization: string | undefined): Promise<Actor> {
+  const read = readBearer(authorization);
+  if (!read) throw new KeywardError("UNAUTHORIZED", "Send a root key as Authorization: Bearer <root key>.");
+  return actorOf(await verifier.verifyHashed(read.token, read.hash, ROOT_REQUEST));
+}
+
+/**
+ * `authenticateRootKey` without a promise when the verifier can answer synchronously (a cached root key, see
+ * `Verifier.verifyCached`): the actor, or the same refusal thrown; null when it cannot — then nothing has
+ * happened and the caller awaits `authenticateRootKey`.
+ */
+export function authenticateRootKeyNow(verifier: Verifier, authorization: string | undefined): Actor | null {
+  const read = readBearer(authorization);
+  if (!read) throw new KeywardError("UNAUTHORIZED", "Send a root key as Authorization: Bearer <root key>.");
+  const outcome = verifier.verifyCached(read.token, read.hash, ROOT_REQUEST);
+  return outcome === null ? null : actorOf(outcome);
+}
+
+function actorOf(outcome: VerifyOutcome): Actor {
   const subject = outcome.subject;
   if (outcome.code !== "VALID" || !subject) {
     // One answer for every failure: which of unknown/revoked/expired is not disclosed to the caller.

@@ -4,9 +4,11 @@ import { windowRequestProblem } from "../core/limits/index.js";
 import type { LimitRequest } from "./port.js";
 
 export function assertLimitRequests(requests: readonly LimitRequest[]): void {
-  for (const request of requests) {
-    const problem = windowRequestProblem(request);
-    if (problem) throw new RangeError(`rate limit ${JSON.stringify(request.name)}: ${problem}`);
-    if (typeof request.bucket !== "string" || request.bucket.length === 0) throw new RangeError(`rate limit ${JSON.stringify(request.name)}: bucket must be a non-empty string`);
-  }
+  for (const request of requests) assertLimitRequest(request);
+}
+
+export function assertLimitRequest(request: LimitRequest): void {
+  const problem = windowRequestProblem(request);
+  if (problem) throw new RangeError(`rate limit ${JSON.stringify(request.name)}: ${problem}`);
+  if (typeof request.bucket !== "string" || request.bucket.length === 0) throw new RangeError(`rate limit ${JSON.stringify(request.name)}: bucket must be a non-empty string`);
 }

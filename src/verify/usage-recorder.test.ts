@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KeyUsage } from "../storage/port.js";
-import { UsageRecorder } from "./usage-recorder.js";
+import { FLUSH_CHUNK_KEYS, UsageRecorder } from "./usage-recorder.js";
 
 /** A store double that keeps every write, and can fail the n-th call. */
 function fakeStore(failOnCall?: number) {
@@ -44,7 +44,7 @@ describe("UsageRecorder", () => {
     for (let i = 0; i < 1_050; i++) recorder.record(`key_${i}`, i);
     await recorder.flush();
     expect(store.calls.length).toBeGreaterThan(1);
-    expect(Math.max(...store.calls.map((call) => call.length))).toBeLessThanOrEqual(250);
+    expect(Math.max(...store.calls.map((call) => call.length))).toBeLessThanOrEqual(FLUSH_CHUNK_KEYS);
     const written = store.calls.flat();
     expect(written).toHaveLength(1_050);
     expect(new Set(written.map((usage) => usage.keyId)).size).toBe(1_050);
@@ -69,15 +69,16 @@ describe("UsageRecorder", () => {
     const recorder = new UsageRecorder(store.keys, { warn: (object) => warnings.push(object) }, (outcome, keys) => flushes.push([outcome, keys]));
     for (let i = 0; i < 600; i++) recorder.record(`key_${String(i).padStart(3, "0")}`, 1_000);
     await recorder.flush();
-    // The first 250 keys were written; the call for the next 250 failed: those and the last 100 wait.
-    expect(flushes).toEqual([["error", 350]]);
+    // The first chunk was written; the call for the next failed: that chunk and the rest wait.
+    const unwritten = 600 - FLUSH_CHUNK_KEYS;
+    expect(flushes).toEqual([["error", unwritten]]);
     expect(warnings).toHaveLength(1);
-    expect(recorder.pendingKeys).toBe(350);
+    expect(recorder.pendingKeys).toBe(unwritten);
 
     recorder.record("key_300", 9_000);
     await recorder.flush();
     const retried = store.calls.slice(2).flat();
-    expect(retried).toHaveLength(350);
+    expect(retried).toHaveLength(unwritten);
     expect(retried.find((usage) => usage.keyId === "key_300")).toEqual({ keyId: "key_300", lastUsedAt: new Date(9_000), verifications: 2 });
     expect(retried.some((usage) => usage.keyId === "key_050")).toBe(false);
     expect(recorder.pendingKeys).toBe(0);

@@ -15,6 +15,7 @@ import {
   type VerificationSubject,
 } from "../core/index.js";
 import type { CreditLedger } from "../credits/index.js";
+import { MemoryLimiter, type BucketHolder } from "../limits/memory/memory-limiter.js";
 import type { LimitOutcome, LimitRequest, LimitResult, Limiter } from "../limits/port.js";
 import { createTally, type KeywardMetrics, type Tally } from "../metrics/index.js";
 import type { KeyStore } from "../storage/port.js";
@@ -76,6 +77,8 @@ export class Verifier {
   /** Plain-number counters folded into the Prometheus counters when read (see `createTally`). */
   private readonly outcomes = new Map<VerificationCode, Tally>();
   private readonly compactor = new RecordCompactor();
+  /** The VALID outcome's counter, by far the most counted: no map lookup per verification. */
+  private readonly valid: Tally;
 
   /**
    * A limiter that can also decide synchronously (the in-memory one) is asked that way: the same decision
@@ -83,19 +86,44 @@ export class Verifier {
    */
   private readonly checkNow: ((requests: readonly LimitRequest[], now: number) => LimitOutcome) | null;
 
+  /** The in-memory limiter's `admitHeld` (a bucket kept in the cache entry between calls), when it is one. */
+  private readonly admitHeld: ((request: LimitRequest, now: number, holder: BucketHolder) => AppliedLimit | null) | null;
+
   private readonly imported: ImportedKeyGate;
 
   constructor(private readonly deps: VerifierDeps) {
     this.imported = deps.imported ?? new ImportedKeyGate();
     const sync = (deps.limiter as Limiter & { checkNow?: unknown }).checkNow;
     this.checkNow = typeof sync === "function" ? (sync.bind(deps.limiter) as (requests: readonly LimitRequest[], now: number) => LimitOutcome) : null;
+    this.admitHeld = deps.limiter instanceof MemoryLimiter ? deps.limiter.admitHeld.bind(deps.limiter) : null;
+    this.valid = createTally(deps.metrics.verifications, { code: "VALID" });
     const { cacheLookups } = deps.metrics;
     this.lookups = { hit: createTally(cacheLookups, { result: "hit" }), negative_hit: createTally(cacheLookups, { result: "negative_hit" }), miss: createTally(cacheLookups, { result: "miss" }) };
   }
 
-  async verify(key: string, request: VerificationRequest, extras: VerifyExtras = NO_EXTRAS): Promise<VerifyOutcome> {
+  verify(key: string, request: VerificationRequest, extras: VerifyExtras = NO_EXTRAS): Promise<VerifyOutcome> {
+    if (typeof key !== "string" || (key.length > MAX_KEY_LENGTH && !this.imported.active)) return Promise.resolve(this.refuse("MALFORMED", null));
+    return this.verifyHashed(key, hashKey(key), request, extras);
+  }
+
+  /**
+   * `verify` of a key whose hash the caller already holds: `hash` must be `hashKey(key)`. Root-key
+   * authentication remembers it per Authorization header (the same root key arrives on every call).
+   */
+  verifyHashed(key: string, hash: string, request: VerificationRequest, extras: VerifyExtras = NO_EXTRAS): Promise<VerifyOutcome> {
+    let known: VerifyOutcome | null;
+    try {
+      known = this.verifyCached(key, hash, request, extras);
+    } catch (error) {
+      // A bad named limit throws: a rejection, as from the async path, never a synchronous throw.
+      return Promise.reject(error);
+    }
+    return known !== null ? Promise.resolve(known) : this.verifyLoading(key, hash, request, extras);
+  }
+
+  /** The whole verification, reading the store on a miss: what `verifyCached` leaves. */
+  private async verifyLoading(key: string, hash: string, request: VerificationRequest, extras: VerifyExtras): Promise<VerifyOutcome> {
     if (typeof key !== "string" || (key.length > MAX_KEY_LENGTH && !this.imported.active)) return this.refuse("MALFORMED", null);
-    const hash = hashKey(key);
     let now = this.deps.now();
     // The cache only ever holds hashes of keys that passed the format check, or the import gate while some
     // API holds imported keys (entries are made after a store read, which only those reach), so a hit
@@ -120,12 +148,52 @@ export class Verifier {
     const planned = this.plan(allowed, extras, entry);
     let ratelimits = NO_LIMITS;
     if (planned.length > 0) {
-      const limited = this.checkNow !== null ? this.checkNow(planned, now) : await this.deps.limiter.check(planned, now);
-      ratelimits = appliedLimits(limited.results, planned);
-      if (!limited.allowed) return this.count({ code: "RATE_LIMITED", subject: allowed, ratelimits, credits: null });
+      // A cached key's one auto-apply limit on the in-memory limiter: its bucket is held in the cache entry.
+      const held = this.admitHeld !== null && planned.length === 1 && entry !== undefined && planned === entry.autoPlan ? this.admitHeld(planned[0]!, now, entry) : null;
+      if (held !== null) {
+        ratelimits = [held];
+      } else {
+        const limited = this.checkNow !== null ? this.checkNow(planned, now) : await this.deps.limiter.check(planned, now);
+        ratelimits = appliedLimits(limited.results, planned);
+        if (!limited.allowed) return this.count({ code: "RATE_LIMITED", subject: allowed, ratelimits, credits: null });
+      }
     }
     if (allowed.creditOwner !== null) return this.spendCredits(allowed, allowed.creditOwner, ratelimits, extras, now);
     this.recordUsage(allowed, entry, now);
+    return this.count({ code: "VALID", subject: allowed, ratelimits, credits: null });
+  }
+
+  /**
+   * `verifyHashed` done synchronously when it needs nothing asynchronous: the hash is cached (a known or a
+   * known unknown key), there are no credits to spend, and the limiter decides synchronously (the in-memory
+   * one). Null otherwise — then nothing has happened (no count, no limit, no usage) and `verifyHashed`
+   * does the whole verification. Callers that can answer without a promise (the fast lane) ask here first.
+   */
+  verifyCached(key: string, hash: string, request: VerificationRequest, extras: VerifyExtras = NO_EXTRAS): VerifyOutcome | null {
+    const checkNow = this.checkNow;
+    if (checkNow === null || typeof key !== "string" || (key.length > MAX_KEY_LENGTH && !this.imported.active)) return null;
+    const now = this.deps.now();
+    const entry = this.deps.cache.entry(hash, now);
+    if (entry === undefined) return null;
+    const subject = entry.subject;
+    if (subject !== null && subject.creditOwner !== null) return null;
+    (subject ? this.lookups.hit : this.lookups.negative_hit).inc();
+    const decision = decideVerification(subject, request, now);
+    if (!decision.ok) return this.refuse(decision.code, decision.subject);
+    const allowed = decision.subject;
+    const planned = this.plan(allowed, extras, entry);
+    let ratelimits = NO_LIMITS;
+    if (planned.length > 0) {
+      const held = this.admitHeld !== null && planned.length === 1 && planned === entry.autoPlan ? this.admitHeld(planned[0]!, now, entry) : null;
+      if (held !== null) {
+        ratelimits = [held];
+      } else {
+        const limited = checkNow(planned, now);
+        ratelimits = appliedLimits(limited.results, planned);
+        if (!limited.allowed) return this.count({ code: "RATE_LIMITED", subject: allowed, ratelimits, credits: null });
+      }
+    }
+    this.deps.usage.recordInto(entry, now);
     return this.count({ code: "VALID", subject: allowed, ratelimits, credits: null });
   }
 
@@ -158,6 +226,10 @@ export class Verifier {
   }
 
   private count(outcome: VerifyOutcome): VerifyOutcome {
+    if (outcome.code === "VALID") {
+      this.valid.inc();
+      return outcome;
+    }
     let counter = this.outcomes.get(outcome.code);
     if (counter === undefined) {
       counter = createTally(this.deps.metrics.verifications, { code: outcome.code });

@@ -2,6 +2,7 @@
 // Written by hand (not an LRU package) because it also keeps a keyId → hash index for invalidation
 // and must cost no more than two Map operations on a hit.
 import type { PlannedLimit, VerificationSubject } from "../core/index.js";
+import type { BucketHolder } from "../limits/memory/memory-limiter.js";
 import type { UsageSlot } from "./usage-recorder.js";
 
 export interface VerifyCacheOptions {
@@ -15,7 +16,7 @@ export interface VerifyCacheOptions {
  * in maps of its own (the auto-apply plan, the key's pending usage): one object touched instead of several,
  * which on a large cache is most of a hit's cost (each is a likely CPU cache miss).
  */
-export interface CacheEntry extends UsageSlot {
+export interface CacheEntry extends UsageSlot, BucketHolder {
   readonly subject: VerificationSubject | null;
   readonly expiresAt: number;
   /** The subject's auto-apply limits once planned; null until then. */
@@ -77,7 +78,7 @@ export class VerifyCache {
       const oldest = this.entries.keys().next().value as string;
       this.remove(oldest);
     }
-    this.entries.set(hash, { subject, expiresAt: now + ttl, autoPlan: null, usageKeyId: subject ? subject.source.key.id : "", usageCount: 0, usageLastAt: 0 });
+    this.entries.set(hash, { subject, expiresAt: now + ttl, autoPlan: null, heldBucket: null, usageKeyId: subject ? subject.source.key.id : "", usageCount: 0, usageLastAt: 0 });
     if (subject) {
       const keyId = subject.source.key.id;
       const known = this.hashesByKeyId.get(keyId);

@@ -60,3 +60,55 @@ describe.each([
     );
   });
 });
+
+// The verifier's path for a cached key's one auto-apply limit: the bucket held between calls (`admitHeld`),
+// mixed with general calls on the same buckets, sweeps that drop held buckets, and a holder that names a
+// bucket other than the one it holds. A refusal changes nothing and `checkNow` then gives its details.
+describe("memory limiter with held buckets equals the pure core", () => {
+  it("decides every call of a random sequence the same way", () => {
+    const sequences = callsWith(false).chain((calls) =>
+      fc.tuple(fc.constant(calls), fc.array(fc.record({ held: fc.boolean(), holder: fc.integer({ min: 0, max: 3 }) }), { minLength: calls.length, maxLength: calls.length })),
+    );
+    fc.assert(
+      fc.property(sequences, ([sequence, ways]) => {
+        const limiter = new MemoryLimiter({ sweepIntervalMs: 1_000 });
+        const holders = [0, 1, 2, 3].map(() => ({ heldBucket: null as object | null }));
+        const states = new Map<string, WindowState>();
+        let now = T0;
+        sequence.forEach((call, step) => {
+          now += call.delta;
+          const expected = checkBuckets(call.requests, (bucket) => states.get(bucket) ?? [], now);
+          if (expected.allowed) for (const [bucket, state] of expected.states) states.set(bucket, state);
+          const results = call.requests.map((request, index) => ({ name: request.name, limit: request.limit, ...expected.decisions[index]! }));
+          const way = ways[step]!;
+          if (way.held && call.requests.length === 1) {
+            const request = call.requests[0]!;
+            const held = limiter.admitHeld(request, now, holders[way.holder]!);
+            if (held !== null) {
+              expect(expected.allowed).toBe(true);
+              expect(held).toEqual({ ...results[0], durationMs: request.durationMs });
+              return;
+            }
+            expect(expected.allowed).toBe(false);
+          }
+          expect(limiter.checkNow(call.requests, now)).toEqual({ allowed: expected.allowed, results });
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("lets go of a bucket that was swept: a held reference never counts in a dropped window", () => {
+    const limiter = new MemoryLimiter({ sweepIntervalMs: 1_000 });
+    const holder = { heldBucket: null as object | null };
+    const request = { bucket: "k:1:burst", name: "burst", limit: 2, durationMs: 1_000, cost: 1 };
+    expect(limiter.admitHeld(request, T0, holder)?.remaining).toBe(1);
+    expect(limiter.admitHeld(request, T0 + 1, holder)?.remaining).toBe(0);
+    expect(limiter.admitHeld(request, T0 + 2, holder)).toBeNull();
+    // Expired and swept; a general call makes a new bucket of that name, which the holder must now use.
+    expect(limiter.checkNow([request], T0 + 5_000).results[0]!.remaining).toBe(1);
+    expect(limiter.size).toBe(1);
+    expect(limiter.admitHeld(request, T0 + 5_001, holder)?.remaining).toBe(0);
+    expect(limiter.checkNow([request], T0 + 5_002).allowed).toBe(false);
+  });
+});

@@ -1,7 +1,7 @@
 // POST /v1/keys/verify: every well-formed request gets 200 with `valid` and a stable `code`.
 import type { Static } from "@sinclair/typebox";
 import { LogController, type FastifyRequest } from "fastify";
-import { parsePermissionQuery, type PermissionQuery } from "../../core/index.js";
+import { hashKey, MAX_KEY_LENGTH, parsePermissionQuery, type PermissionQuery, type VerificationRequest } from "../../core/index.js";
 import { KeywardError } from "../../errors/index.js";
 import type { ServiceContext } from "../../services/index.js";
 import type { VerifyExtras, VerifyOutcome } from "../../verify/index.js";
@@ -35,7 +35,13 @@ export type VerifyAnswer = ReturnType<typeof verifyAnswer>;
  * The route's work once the caller is authenticated and the body validated: shared by the Fastify route and
  * the raw node:http lane in front of it (verify-fast-lane.ts), so both answer alike.
  */
-export function createVerifyHandler(ctx: ServiceContext): (body: Static<typeof VerifyKeyBody>, workspaceId: string) => Promise<VerifyAnswer> {
+export interface VerifyHandler {
+  (body: Static<typeof VerifyKeyBody>, workspaceId: string): Promise<VerifyAnswer>;
+  /** The same answer without a promise when the verifier can give it (`Verifier.verifyCached`); else null, nothing done. */
+  now(body: Static<typeof VerifyKeyBody>, workspaceId: string): VerifyAnswer | null;
+}
+
+export function createVerifyHandler(ctx: ServiceContext): VerifyHandler {
   const queries = new Map<string, PermissionQuery>();
   const parseQuery = (text: string): PermissionQuery => {
     const cached = queries.get(text);
@@ -48,16 +54,24 @@ export function createVerifyHandler(ctx: ServiceContext): (body: Static<typeof V
     queries.set(text, parsed.query);
     return parsed.query;
   };
-  return async (body, workspaceId) => {
-    const { key, apiId, permissions, ip, origin, ratelimits, cost } = body;
-    // One object of one shape per call (an absent field is undefined, which every check reads as absent).
-    const outcome = await ctx.verifier.verify(
-      key,
-      { workspaceId, apiId, permissionQuery: permissions !== undefined ? parseQuery(permissions) : undefined, ip, origin },
-      ratelimits === undefined && cost === undefined ? NO_EXTRAS : { ratelimits, cost },
-    );
-    return verifyAnswer(outcome, ctx.now().getTime());
+  // One request object of one shape per call (an absent field is undefined, which every check reads as absent).
+  const requestOf = ({ apiId, permissions, ip, origin }: Static<typeof VerifyKeyBody>, workspaceId: string): VerificationRequest => ({
+    workspaceId,
+    apiId,
+    permissionQuery: permissions !== undefined ? parseQuery(permissions) : undefined,
+    ip,
+    origin,
+  });
+  const extrasOf = ({ ratelimits, cost }: Static<typeof VerifyKeyBody>): VerifyExtras => (ratelimits === undefined && cost === undefined ? NO_EXTRAS : { ratelimits, cost });
+  const handle = async (body: Static<typeof VerifyKeyBody>, workspaceId: string) =>
+    verifyAnswer(await ctx.verifier.verify(body.key, requestOf(body, workspaceId), extrasOf(body)), ctx.now().getTime());
+  const now = (body: Static<typeof VerifyKeyBody>, workspaceId: string) => {
+    const { key } = body;
+    if (typeof key !== "string" || key.length > MAX_KEY_LENGTH) return null;
+    const outcome = ctx.verifier.verifyCached(key, hashKey(key), requestOf(body, workspaceId), extrasOf(body));
+    return outcome === null ? null : verifyAnswer(outcome, ctx.now().getTime());
   };
+  return Object.assign(handle, { now });
 }
 
 export async function verifyRoutes(app: App, { ctx }: RouteOptions) {
