@@ -2,6 +2,5 @@
 // chain, the signing key file, and the checkpoint writer.
 export * from "./audit-views.js";
 export * from "./checkpoint-writer.js";
-export * from "./entry-hasher.js";
 export * from "./signing-key.js";
 export * from "./verify-stored-chain.js";

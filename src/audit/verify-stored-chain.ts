@@ -3,7 +3,6 @@
 import type { KeyObject } from "node:crypto";
 import { createChainVerifier, type AuditCheckpoint, type ChainVerdict } from "../core/index.js";
 import type { AuditStore } from "../storage/port.js";
-import { inlineHasher, startWorkerHasher, type EntryHasher } from "./entry-hasher.js";
 
 /** Entries read per query: the verifier keeps only a small record per entry, not the entries. */
 const SCAN_PAGE = 2000;
@@ -14,8 +13,6 @@ export interface StoredChainOptions {
   publicKey?: KeyObject | null;
   /** Checkpoints kept elsewhere (an export), checked as well as the stored ones. */
   extraCheckpoints?: readonly AuditCheckpoint[];
-  /** Where entries of long chains are hashed; default a worker thread (startWorkerHasher). */
-  hasher?: () => EntryHasher;
 }
 
 export async function readCheckpoints(audit: AuditStore, workspaceId: string): Promise<AuditCheckpoint[]> {
@@ -32,8 +29,6 @@ export async function verifyStoredChain(audit: AuditStore, workspaceId: string, 
   const publicKey = options.publicKey ?? null;
   const stored = publicKey ? await readCheckpoints(audit, workspaceId) : [];
   const verifier = createChainVerifier({ checkpoints: [...stored, ...(options.extraCheckpoints ?? [])], publicKey });
-  // A chain of more than one page is hashed on a second thread while the next page is read.
-  let hasher: EntryHasher = inlineHasher;
   let lastSeq = 0;
   // A read started ahead is awaited below; until then a failure of it must not count as unhandled.
   const scan = (afterSeq: number) => {
@@ -41,29 +36,22 @@ export async function verifyStoredChain(audit: AuditStore, workspaceId: string, 
     read.catch(() => {});
     return read;
   };
-  try {
-    let pending = scan(0);
-    for (let rounds = 0; ; ) {
-      const page = await pending;
-      lastSeq = page[page.length - 1]?.seq ?? lastSeq;
-      if (page.length === SCAN_PAGE && hasher === inlineHasher) hasher = options.hasher?.() ?? startWorkerHasher();
-      const hashed = hasher.hash(page);
-      // The next page is read while this one is hashed.
-      if (page.length === SCAN_PAGE) pending = scan(lastSeq);
-      const hashes = await hashed;
-      for (let i = 0; i < page.length; i++) verifier.push(page[i]!, hashes[i]);
-      if (page.length === SCAN_PAGE) continue;
-      // Read after the entries: an entry and its head move in one transaction, so a head behind the last
-      // entry read means entries nobody appended; a head ahead of it, appends made meanwhile (read on
-      // while that finds entries) or a cut tail (when reading on finds none).
-      const head = await audit.head(workspaceId);
-      if (head && head.seq > lastSeq && page.length > 0 && rounds++ < MAX_CATCH_UP) {
-        pending = scan(lastSeq);
-        continue;
-      }
-      return verifier.finish(head);
+  let pending = scan(0);
+  for (let rounds = 0; ; ) {
+    const page = await pending;
+    lastSeq = page[page.length - 1]?.seq ?? lastSeq;
+    // The next page is read while this one is hashed.
+    if (page.length === SCAN_PAGE) pending = scan(lastSeq);
+    for (const entry of page) verifier.push(entry);
+    if (page.length === SCAN_PAGE) continue;
+    // Read after the entries: an entry and its head move in one transaction, so a head behind the last
+    // entry read means entries nobody appended; a head ahead of it, appends made meanwhile (read on
+    // while that finds entries) or a cut tail (when reading on finds none).
+    const head = await audit.head(workspaceId);
+    if (head && head.seq > lastSeq && page.length > 0 && rounds++ < MAX_CATCH_UP) {
+      pending = scan(lastSeq);
+      continue;
     }
-  } finally {
-    await hasher.close();
+    return verifier.finish(head);
   }
 }

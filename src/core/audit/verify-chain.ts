@@ -24,8 +24,8 @@ export interface ChainSummary {
 export type ChainVerdict = ({ valid: true } | { valid: false; problems: AuditProblem[] }) & ChainSummary;
 
 export interface ChainVerifier {
-  /** The next entry in seq order; `contentHash`: hashEntry(entry) when computed elsewhere already. */
-  push(entry: AuditEntry, contentHash?: string): void;
+  /** The next entry in seq order. */
+  push(entry: AuditEntry): void;
   /** `head` (when given) replaces the option: the head read after the entries. */
   finish(head?: { seq: number; hash: string } | null): ChainVerdict;
 }
@@ -42,9 +42,9 @@ export function createChainVerifier(options: ChainVerifyOptions = {}): ChainVeri
   const suspects = new Map<number, AuditEntry>();
   let linked = true;
   return {
-    push(entry, contentHash = hashEntry(entry)) {
+    push(entry) {
       const pos = ids.length;
-      if (contentHash !== entry.hash) suspects.set(pos, entry);
+      if (hashEntry(entry) !== entry.hash) suspects.set(pos, entry);
       if (linked) linked = pos === 0 ? entry.seq === 1 && entry.prevHash === GENESIS_HASH : entry.seq === seqs[pos - 1]! + 1 && entry.prevHash === hashes[pos - 1];
       ids.push(entry.id);
       seqs.push(entry.seq);
