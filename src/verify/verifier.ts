@@ -148,12 +148,12 @@ export class Verifier {
     const planned = this.plan(allowed, extras, entry);
     let ratelimits = NO_LIMITS;
     if (planned.length > 0) {
-      // A cached key's one auto-apply limit on the in-memory limiter: its bucket is held in the cache entry.
-      const held = this.admitHeld !== null && planned.length === 1 && entry !== undefined && planned === entry.autoPlan ? this.admitHeld(planned[0]!, now, entry) : null;
-      if (held !== null) {
-        ratelimits = [held];
+      if (this.checkNow !== null) {
+        const limited = this.limitNow(this.checkNow, allowed, planned, now, entry);
+        if (!Array.isArray(limited)) return limited as VerifyOutcome;
+        ratelimits = limited;
       } else {
-        const limited = this.checkNow !== null ? this.checkNow(planned, now) : await this.deps.limiter.check(planned, now);
+        const limited = await this.deps.limiter.check(planned, now);
         ratelimits = appliedLimits(limited.results, planned);
         if (!limited.allowed) return this.count({ code: "RATE_LIMITED", subject: allowed, ratelimits, credits: null });
       }
@@ -184,17 +184,30 @@ export class Verifier {
     const planned = this.plan(allowed, extras, entry);
     let ratelimits = NO_LIMITS;
     if (planned.length > 0) {
-      const held = this.admitHeld !== null && planned.length === 1 && planned === entry.autoPlan ? this.admitHeld(planned[0]!, now, entry) : null;
-      if (held !== null) {
-        ratelimits = [held];
-      } else {
-        const limited = checkNow(planned, now);
-        ratelimits = appliedLimits(limited.results, planned);
-        if (!limited.allowed) return this.count({ code: "RATE_LIMITED", subject: allowed, ratelimits, credits: null });
-      }
+      const limited = this.limitNow(checkNow, allowed, planned, now, entry);
+      if (!Array.isArray(limited)) return limited as VerifyOutcome;
+      ratelimits = limited;
     }
     this.deps.usage.recordInto(entry, now);
     return this.count({ code: "VALID", subject: allowed, ratelimits, credits: null });
+  }
+
+  /**
+   * The rate-limit stage on a synchronous (in-memory) limiter: the limits applied, or the RATE_LIMITED
+   * outcome. A cached key's one auto-apply limit uses the bucket its cache entry holds.
+   */
+  private limitNow(
+    checkNow: (requests: readonly LimitRequest[], now: number) => LimitOutcome,
+    allowed: VerificationSubject,
+    planned: PlannedLimit[],
+    now: number,
+    entry: CacheEntry | undefined,
+  ): AppliedLimit[] | VerifyOutcome {
+    const held = this.admitHeld !== null && planned.length === 1 && entry !== undefined && planned === entry.autoPlan ? this.admitHeld(planned[0]!, now, entry) : null;
+    if (held !== null) return [held];
+    const limited = checkNow(planned, now);
+    const ratelimits = appliedLimits(limited.results, planned);
+    return limited.allowed ? ratelimits : this.count({ code: "RATE_LIMITED", subject: allowed, ratelimits, credits: null });
   }
 
   private async spendCredits(subject: VerificationSubject, owner: CreditsRecord, ratelimits: AppliedLimit[], extras: VerifyExtras, now: number): Promise<VerifyOutcome> {
