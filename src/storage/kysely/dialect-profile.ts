@@ -34,6 +34,11 @@ export interface DialectProfile {
    * renders them (times as numbers or ISO text, JSON columns as text or nested), which the codecs decode.
    */
   readonly jsonArrayFrom: (query: SelectQueryBuilder<any, any, any>) => RawBuilder<unknown>;
+  /**
+   * Keep a fixed, hot statement parsed and planned (PostgreSQL: a named prepared statement per connection;
+   * SQLite: nothing to do, the store caches every statement). It must name its columns (no `*`).
+   */
+  readonly keepPrepared: (sql: string) => void;
   /** True when `error` is the driver's report of a refused UNIQUE or PRIMARY KEY constraint. */
   isUniqueViolation(error: unknown): boolean;
 }

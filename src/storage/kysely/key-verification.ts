@@ -6,7 +6,7 @@
 import type { CompiledQuery, InferResult, Kysely, Selectable } from "kysely";
 import type { CreditsRecord, VerifiableKey } from "../../core/index.js";
 import type { StoreContext } from "./context.js";
-import type { CreditsTable, Database, RolesTable } from "./schema.js";
+import type { CreditsTable, Database, KeysTable, RolesTable } from "./schema.js";
 import { toApi, toCredits, toIdentity, toKey, toRole } from "./row-mappers.js";
 
 /**
@@ -24,6 +24,15 @@ export async function findForVerification(ctx: StoreContext, hash: string): Prom
 
 type Lookup = { hash: string } | { id: string; workspaceId: string };
 
+/**
+ * Every column of a key, named: a kept (prepared) statement must not select `*` (see keepPrepared). A column
+ * missing here fails the build where the row is mapped (toKey).
+ */
+const KEY_COLUMNS = [
+  "id", "workspace_id", "api_id", "hash", "start", "environment", "name", "identity_id", "permissions", "enabled", "expires_at",
+  "restrictions", "meta", "created_at", "updated_at", "last_used_at", "verification_count", "revoked_at", "revoked_reason",
+  "ratelimits", "imported_at", "rotated_at", "expiring_announced_for", "rotation_announced_for", "expired_announced_for",
+] as const satisfies readonly (keyof KeysTable)[];
 const ROLE_COLUMNS = ["id", "workspace_id", "name", "description", "permissions", "created_at", "updated_at"] as const;
 const CREDIT_COLUMNS = ["owner_id", "workspace_id", "remaining", "refill", "refilled_at", "low_threshold", "low_at", "updated_at"] as const;
 
@@ -35,7 +44,7 @@ function verificationQuery(db: Kysely<Database>, profile: StoreContext["profile"
     .leftJoin("identities", (join) =>
       join.onRef("identities.id", "=", "keys.identity_id").onRef("identities.workspace_id", "=", "keys.workspace_id"),
     )
-    .selectAll("keys")
+    .select(KEY_COLUMNS.map((column) => `keys.${column}` as const))
     .select([
       "apis.kind as api_kind",
       "apis.name as api_name",
@@ -99,6 +108,7 @@ function compiledFor({ db, profile }: StoreContext, by: Lookup): CompiledQuery<V
     for (const query of Object.values(compiled)) {
       if (!query.parameters.every((parameter) => samples.includes(parameter))) throw new Error("verification query: a bound parameter that is not a lookup value");
     }
+    for (const query of Object.values(compiled)) profile.keepPrepared(query.sql);
     compiledQueries.set(db, compiled);
   }
   const query = "hash" in by ? compiled.byHash : compiled.byId;

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { DialectProfile } from "../kysely/dialect-profile.js";
 import { encodeJsonText, errorCode } from "../kysely/dialect-profile.js";
+import { keepPrepared } from "./prepared-statements.js";
 
 /** SQLSTATE unique_violation. */
 const UNIQUE_VIOLATION = "23505";
@@ -33,5 +34,6 @@ export const postgresProfile: DialectProfile = {
     decode: (stored) => stored,
   },
   jsonArrayFrom,
+  keepPrepared,
   isUniqueViolation: (error) => errorCode(error) === UNIQUE_VIOLATION,
 };

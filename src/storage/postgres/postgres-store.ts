@@ -4,6 +4,7 @@ import pg from "pg";
 import { createKyselyStore, migrateToLatest, type Database } from "../kysely/index.js";
 import type { Store } from "../port.js";
 import { postgresProfile } from "./postgres-profile.js";
+import { PreparingClient } from "./prepared-statements.js";
 import { currentSchema, ensureSchema, searchPathOption } from "./postgres-schema.js";
 
 export interface PostgresStoreOptions {
@@ -24,6 +25,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
+    Client: PreparingClient,
     ...(options.schema !== undefined && { options: searchPathOption(options.schema) }),
   });
   pool.on("error", options.onPoolError ?? (() => {}));

@@ -23,5 +23,7 @@ export const sqliteProfile: DialectProfile = {
     decode: (stored: JsonValue) => (typeof stored === "string" ? JSON.parse(stored) : stored),
   },
   jsonArrayFrom,
+  // The store already caches every prepared statement (sqlite-store.ts).
+  keepPrepared: () => {},
   isUniqueViolation: (error) => UNIQUE_CODES.has(errorCode(error) as string),
 };
