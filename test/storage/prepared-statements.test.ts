@@ -20,8 +20,8 @@ describe.runIf(postgresUrl !== undefined)("PreparingClient", () => {
       keepPrepared("select $1::int + 1 as answer");
       expect((await client.query("select $1::int + 1 as answer", [41])).rows).toEqual([{ answer: 42 }]);
       expect((await client.query("select $1::int + 2 as other", [40])).rows).toEqual([{ other: 42 }]);
-      const { rows } = await client.query<{ statement: string }>("select statement from pg_prepared_statements where name like 'keyward_%'");
-      expect(rows.map((row) => row.statement)).toEqual(["select $1::int + 1 as answer"]);
+      const { rows } = await client.query("select statement from pg_prepared_statements where name like 'keyward_%'");
+      expect((rows as { statement: string }[]).map((row) => row.statement)).toEqual(["select $1::int + 1 as answer"]);
     } finally {
       await client.end();
     }
