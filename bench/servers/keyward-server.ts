@@ -3,6 +3,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { loadConfig } from "../../src/config/index.js";
 import { startServer } from "../../src/server/start.js";
+import { usageWriterCounts } from "../../src/storage/sqlite/usage-writer.js";
 import { failToParent, serveParent } from "../support/processes.js";
 import { startProfile, stopProfile } from "../support/profiler.js";
 import { installWriteCounter, resetWriteCounts, writeCounts } from "../support/sqlite-writes.js";
@@ -19,12 +20,14 @@ try {
     ...(env.BENCH_USAGE_FLUSH_MS ? { usageFlushIntervalMs: Number(env.BENCH_USAGE_FLUSH_MS) } : {}),
   });
   const server = await startServer(config, { announce: () => {} });
+  let flushesAtReset = { ...usageWriterCounts };
   // Event-loop delay while measured: tells a stall inside the server (a long synchronous task) from
   // latency the machine adds (the process waiting for a core).
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   process.on("message", (message: { type: string }) => {
     if (message.type === "reset") {
       resetWriteCounts();
+      flushesAtReset = { ...usageWriterCounts };
       loopDelay.reset();
       loopDelay.enable();
     }
@@ -33,7 +36,12 @@ try {
     if (message.type === "stats" && env.BENCH_PROFILE) void stopProfile(env.BENCH_PROFILE);
   });
   serveParent(Number(new URL(server.url).port), () => ({
-    writes: writeCounts(),
+    // Usage flushes run on the SQLite usage writer's own thread and connection: counted by the writer.
+    writes: {
+      ...writeCounts(),
+      usageFlushes: writeCounts().usageFlushes + usageWriterCounts.transactions - flushesAtReset.transactions,
+      usageFlushWrites: writeCounts().usageFlushWrites + usageWriterCounts.statements - flushesAtReset.statements,
+    },
     loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
   }), () => server.close());
 } catch (error) {

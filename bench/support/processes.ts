@@ -1,7 +1,7 @@
 // Bench servers run in their own processes (one core for the server, one for wrk), started through
 // tsx and steered over an IPC channel: "ready" with the port, "stats" on request, "stop" to end.
 import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { BENCH_DIR, CACHE_DIR } from "./paths.js";
 
 export interface ServerStats {
@@ -22,6 +22,9 @@ export interface ServerProcess {
 
 type Message = { type: "ready"; port: number } | { type: "stats"; stats: ServerStats } | { type: "error"; message: string };
 
+/** Worker-thread entry files of src/ (the SQLite usage writer's thread). */
+const THREAD_ENTRIES = ["src/storage/sqlite/usage-worker.ts"];
+
 /**
  * A TypeScript server bundled to one JavaScript file (dependencies stay external), so it runs on plain
  * node as production does: through tsx, a loader thread would add ~30 MB to the RSS the memory case
@@ -31,7 +34,13 @@ async function bundled(script: string): Promise<string | null> {
   try {
     const { build } = await import("esbuild");
     const outfile = join(CACHE_DIR, "build", script.replace(/[/\\]/g, "-").replace(/\.ts$/, ".mjs"));
-    await build({ entryPoints: [join(BENCH_DIR, script)], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "silent" });
+    const common = { bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "silent" } as const;
+    await build({ entryPoints: [join(BENCH_DIR, script)], outfile, ...common });
+    // Thread entry files that src/ finds next to its own module (`new URL("./x.js", import.meta.url)`),
+    // so that they sit next to the bundle as they sit next to the compiled module in dist/.
+    for (const threadEntry of THREAD_ENTRIES) {
+      await build({ entryPoints: [join(BENCH_DIR, "..", threadEntry)], outfile: join(dirname(outfile), basename(threadEntry).replace(/\.ts$/, ".js")), ...common });
+    }
     return outfile;
   } catch {
     return null;

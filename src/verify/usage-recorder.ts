@@ -3,11 +3,10 @@
 import type { KeyStore, KeyUsage } from "../storage/port.js";
 
 /**
- * Keys written per store call (one short transaction each). SQLite's driver is synchronous: one
- * transaction over 10,000 keys would hold the event loop for a few hundred ms and every verification with
- * it; a chunk holds it about 1 ms plus the commit, and between chunks the loop serves requests. 100 rather
- * than 250: the loop's longest stall under load fell from 60-75 ms to ~20 ms and the HTTP p99 with it, for
- * no measurable loss of throughput (docs/performance.md, section 7).
+ * Keys written per store call (one short transaction each). Short transactions hold the database's write
+ * lock briefly, so a management write never waits long behind a flush of 10,000 keys. On SQLite the flush
+ * once ran on the event loop, where 100 rather than 250 cut the loop's longest stall from 60-75 ms to ~20 ms;
+ * it now runs on the store's usage-writer thread (storage/sqlite/usage-writer.ts; docs/performance.md).
  */
 export const FLUSH_CHUNK_KEYS = 100;
 

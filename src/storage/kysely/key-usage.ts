@@ -66,20 +66,41 @@ function statementText(tx: StoreContext, rows: number): string {
   return text;
 }
 
-export async function recordUsage(ctx: StoreContext, usage: KeyUsage[]): Promise<void> {
+/** A statement ready to run: its SQL text and bound parameters. */
+export interface UsageStatement {
+  sql: string;
+  parameters: unknown[];
+}
+
+/**
+ * The statements that write `usage`, to run in one transaction: one per 500 keys, in key-id order. Built
+ * here, run by `recordUsage` or, on SQLite, by the usage writer's own connection (sqlite/usage-writer.ts).
+ */
+export function usageStatements(ctx: StoreContext, usage: KeyUsage[]): UsageStatement[] {
   const merged = mergeByKey(usage);
-  if (merged.size === 0) return;
   // Sorted ids give every flushing node the same row-lock order, so two flushes cannot deadlock.
   const keyIds = [...merged.keys()].sort();
-  await atomic(ctx, async (tx) => {
-    for (let from = 0; from < keyIds.length; from += KEYS_PER_STATEMENT) {
-      const chunk = keyIds.slice(from, from + KEYS_PER_STATEMENT);
-      const parameters: unknown[] = [];
-      for (const keyId of chunk) {
-        const entry = merged.get(keyId)!;
-        parameters.push(keyId, tx.profile.time.encode(entry.lastUsedAt), countOf(entry.verifications));
-      }
-      await tx.db.executeQuery(CompiledQuery.raw(statementText(tx, chunk.length), parameters));
+  const statements: UsageStatement[] = [];
+  for (let from = 0; from < keyIds.length; from += KEYS_PER_STATEMENT) {
+    const chunk = keyIds.slice(from, from + KEYS_PER_STATEMENT);
+    const parameters: unknown[] = [];
+    for (const keyId of chunk) {
+      const entry = merged.get(keyId)!;
+      parameters.push(keyId, ctx.profile.time.encode(entry.lastUsedAt), countOf(entry.verifications));
     }
+    statements.push({ sql: statementText(ctx, chunk.length), parameters });
+  }
+  return statements;
+}
+
+export function recordUsage(ctx: StoreContext, usage: KeyUsage[]): Promise<void> {
+  return runUsageStatements(ctx, usageStatements(ctx, usage));
+}
+
+/** Runs statements from `usageStatements` in one transaction. */
+export async function runUsageStatements(ctx: StoreContext, statements: UsageStatement[]): Promise<void> {
+  if (statements.length === 0) return;
+  await atomic(ctx, async (tx) => {
+    for (const statement of statements) await tx.db.executeQuery(CompiledQuery.raw(statement.sql, statement.parameters));
   });
 }

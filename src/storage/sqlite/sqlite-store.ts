@@ -4,8 +4,10 @@ import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { createKyselyStore, migrateToLatest, type Database } from "../kysely/index.js";
+import { runUsageStatements, usageStatements } from "../kysely/key-usage.js";
 import type { Store } from "../port.js";
 import { sqliteProfile } from "./sqlite-profile.js";
+import { UsageWriter } from "./usage-writer.js";
 
 export interface SqliteStoreOptions {
   /** Path of the database file (its directory is created if missing), or `:memory:`. */
@@ -44,13 +46,14 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   const { filename } = options;
   if (filename !== MEMORY) mkdirSync(dirname(filename), { recursive: true });
   const database = new BetterSqlite3(filename);
+  const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000));
   try {
     // WAL lets readers (the CLI, a backup) run while the server writes.
     database.pragma("journal_mode = WAL");
     // The schema relies on cascades and ON DELETE SET NULL. better-sqlite3 builds turn this on already;
     // SQLite itself defaults it off, so it is set here rather than assumed.
     database.pragma("foreign_keys = ON");
-    database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
   } catch (error) {
     database.close();
     throw error;
@@ -62,5 +65,17 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     await db.destroy();
     throw error;
   }
-  return createKyselyStore(db, sqliteProfile);
+  const store = createKyselyStore(db, sqliteProfile);
+  // An in-memory database exists on this connection only: its usage is written here.
+  if (filename === MEMORY) return store;
+  const ctx = { db, profile: sqliteProfile };
+  const writer = new UsageWriter({ filename, busyTimeoutMs }, (statements) => runUsageStatements(ctx, statements));
+  return {
+    ...store,
+    keys: { ...store.keys, recordUsage: (usage) => writer.write(usageStatements(ctx, usage)) },
+    async close() {
+      await writer.close();
+      await store.close();
+    },
+  };
 }
