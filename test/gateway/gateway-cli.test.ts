@@ -54,7 +54,8 @@ describe("keyward gateway (the CLI)", () => {
       expect((await send(`${gateway.url}/v1/documents/1`, { headers: bearer(reader.key) })).status).toBe(200);
       expect((await send(`${gateway.url}/v1/documents/1`)).status).toBe(401);
       expect(gateway.process.stdout()).toContain('"mode":"remote"');
-      expect(gateway.process.stdout()).toContain('"msg":"gateway refused"');
+      // The refusal's log line is written after the answer is sent, and crosses a pipe: wait for it.
+      await expect.poll(() => gateway.process.stdout(), { timeout: 5_000 }).toContain('"msg":"gateway refused"');
       const cmdline = readFileSync(`/proc/${gateway.process.child.pid}/cmdline`, "utf8");
       for (const text of [cmdline, gateway.process.stdout(), gateway.process.stderr()]) {
         expect(text).not.toContain(k.verifyKey);
