@@ -1,6 +1,7 @@
 // Bench servers run in their own processes (one core for the server, one for wrk), started through
 // tsx and steered over an IPC channel: "ready" with the port, "stats" on request, "stop" to end.
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BENCH_DIR, CACHE_DIR } from "./paths.js";
 
@@ -116,13 +117,27 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * This process's peak RSS in bytes. Linux's VmHWM belongs to the process's own memory map, made at exec;
+ * getrusage's maxrss does not: it starts from the forking parent's RSS (the bench, holding a dataset it
+ * just built, once made a 140 MB server report a 447 MB peak). maxrss only where /proc is missing.
+ */
+function peakRss(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 /** The child side: announce readiness, answer stats, stop on request or when the parent goes away. */
 export function serveParent(port: number, stats: () => Record<string, unknown>, stop: () => Promise<void>): void {
   const send = (message: unknown) => process.send?.(message);
   process.on("message", (message: { type: string }) => {
     if (message.type === "stats") {
-      const usage = process.resourceUsage();
-      send({ type: "stats", stats: { rss: process.memoryUsage.rss(), maxRss: usage.maxRSS * 1024, ...stats() } });
+      send({ type: "stats", stats: { rss: process.memoryUsage.rss(), maxRss: peakRss(), ...stats() } });
     } else if (message.type === "stop") {
       void stop().finally(() => process.exit(0));
     }
