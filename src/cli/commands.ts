@@ -1,6 +1,7 @@
 // The management commands: thin wrappers over the HTTP API, tables for people and --json for scripts.
 import { Option, type Command } from "commander";
 import { addAuditCommands } from "./audit-commands.js";
+import { addSecretsCommands } from "./secrets-commands.js";
 import { CliError, createApiClient } from "./client.js";
 import { addImportCommand } from "./import-command.js";
 import { printJson, printRecord, printTable } from "./output.js";
@@ -136,4 +137,5 @@ export function addManagementCommands(program: Command): void {
     });
 
   addAuditCommands(program);
+  addSecretsCommands(program);
 }

@@ -32,6 +32,8 @@ export const ConfigSchema = Type.Object(
     authFailureWindowMs: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 60_000 }),
     /** PEM file of the Ed25519 key that signs audit checkpoints (`keyward audit keygen`); unset: no checkpoints. */
     auditSigningKey: Type.Optional(Type.String({ minLength: 1 })),
+    /** File with the key that seals webhook signing secrets at rest (`keyward secrets keygen`); the same file on every node. Unset: stored as they are. */
+    secretsKey: Type.Optional(Type.String({ minLength: 1 })),
     /** How often each workspace's audit chain head is signed (also once on shutdown). */
     auditCheckpointIntervalMs: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 300_000 }),
     /** How often each node looks for expiring and expired keys and ended graces (key.expiring, key.expire, key.grace_end); 0: never. */
@@ -73,6 +75,7 @@ export const ENV_VARIABLES: Record<string, keyof KeywardConfig> = {
   KEYWARD_AUTH_FAILURE_LIMIT: "authFailureLimit",
   KEYWARD_AUTH_FAILURE_WINDOW_MS: "authFailureWindowMs",
   KEYWARD_AUDIT_SIGNING_KEY: "auditSigningKey",
+  KEYWARD_SECRETS_KEY: "secretsKey",
   KEYWARD_AUDIT_CHECKPOINT_INTERVAL_MS: "auditCheckpointIntervalMs",
   KEYWARD_LIFECYCLE_SWEEP_INTERVAL_MS: "lifecycleSweepIntervalMs",
   KEYWARD_GITHUB_SCANNING_KEYS: "githubScanningKeys",

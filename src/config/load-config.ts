@@ -108,7 +108,7 @@ export function loadConfig(
   if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
     problems.push(`${config.tlsCert ? label("tlsCert") : label("tlsKey")} is set alone: KEYWARD_TLS_CERT and KEYWARD_TLS_KEY must be set together`);
   }
-  for (const field of ["tlsCert", "tlsKey", "auditSigningKey", "githubScanningKeys"] as const) {
+  for (const field of ["tlsCert", "tlsKey", "auditSigningKey", "secretsKey", "githubScanningKeys"] as const) {
     const path = config[field];
     if (!path) continue;
     try {

@@ -4,7 +4,7 @@ import pino from "pino";
 import { createCheckpointWriter, loadSigningKey } from "../audit/index.js";
 import { isLoopbackHost, type KeywardConfig } from "../config/index.js";
 import { loadGithubPublicKeys } from "../leaks/index.js";
-import { bootstrapInstall } from "../services/index.js";
+import { bootstrapInstall, sealStoredSecrets } from "../services/index.js";
 import { openNode } from "../services/node.js";
 import { buildApp } from "./app.js";
 
@@ -39,6 +39,8 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
 
   const node = await openNode(config, logger, { auditKey });
   const { store, ctx, bus } = node;
+  const sealed = await sealStoredSecrets(ctx);
+  if (sealed > 0) logger.info({ endpoints: sealed }, "sealed webhook signing secrets stored before KEYWARD_SECRETS_KEY was set");
   const installRootKey = await bootstrapInstall(ctx);
   const app = await buildApp({
     ctx,

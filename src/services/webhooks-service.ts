@@ -1,6 +1,6 @@
 // Webhook endpoints: where a workspace's events go. The signing secret is returned once, at creation
 // and at each rotation; URLs are checked against the SSRF rules before they are saved.
-import { createId, createWebhookSecret, type WebhookEvent } from "../core/index.js";
+import { createId, createWebhookSecret, isSealedSecret, sealSecret, type WebhookEvent } from "../core/index.js";
 import { KeywardError } from "../errors/index.js";
 import type { Actor } from "../auth/index.js";
 import { webhookAuditView } from "../audit/audit-views.js";
@@ -21,6 +21,22 @@ async function checkUrl(ctx: ServiceContext, url: string, pointer: string): Prom
 
 const distinct = (events: readonly WebhookEvent[]) => [...new Set(events)];
 
+/** A signing secret as the database keeps it: sealed when a secrets key is configured. */
+function storedSecret(ctx: ServiceContext, secret: string, endpointId: string): string {
+  const key = ctx.webhooks.secretsKey;
+  return key === null ? secret : sealSecret(key, secret, endpointId, ctx.random(12));
+}
+
+/**
+ * Seals every signing secret stored before a secrets key was configured (at start, when one is): a
+ * database upgraded in place holds no plaintext secret afterwards. Returns how many endpoints changed.
+ */
+export function sealStoredSecrets(ctx: ServiceContext): Promise<number> {
+  const key = ctx.webhooks.secretsKey;
+  if (key === null) return Promise.resolve(0);
+  return ctx.store.webhooks.resealSecrets((stored, endpointId) => (isSealedSecret(stored) ? stored : sealSecret(key, stored, endpointId, ctx.random(12))));
+}
+
 export async function createWebhook(
   ctx: ServiceContext,
   actor: ChangeActor,
@@ -29,8 +45,9 @@ export async function createWebhook(
   const url = await checkUrl(ctx, input.url, "/body/url");
   const secret = createWebhookSecret(ctx.random);
   const now = ctx.now();
+  const id = createId("whk", now, ctx.random);
   const endpoint = await ctx.store.transaction(async (store) => {
-    const created = await store.webhooks.create({ id: createId("whk", now, ctx.random), workspaceId: actor.workspaceId, url, events: distinct(input.events), secret, now });
+    const created = await store.webhooks.create({ id, workspaceId: actor.workspaceId, url, events: distinct(input.events), secret: storedSecret(ctx, secret, id), now });
     await recordChange(ctx, store, actor, { action: "webhook.create", targetId: created.id, after: webhookAuditView(created) });
     return created;
   });
@@ -94,7 +111,7 @@ export async function rotateWebhookSecret(
   const previousExpiresAt = new Date(now.getTime() + (input.overlapSeconds ?? DEFAULT_SECRET_OVERLAP_SECONDS) * 1000);
   const endpoint = await ctx.store.transaction(async (store) => {
     const before = await findWebhook(store, actor, endpointId);
-    const after = await store.webhooks.rotateSecret(actor.workspaceId, endpointId, { secret, previousExpiresAt }, now);
+    const after = await store.webhooks.rotateSecret(actor.workspaceId, endpointId, { secret: storedSecret(ctx, secret, endpointId), previousExpiresAt }, now);
     if (!after) throw new KeywardError("WEBHOOK_NOT_FOUND", `No webhook endpoint ${endpointId} in this workspace.`);
     await recordChange(ctx, store, actor, { action: "webhook.rotate_secret", targetId: endpointId, before: webhookAuditView(before), after: webhookAuditView(after) });
     return after;

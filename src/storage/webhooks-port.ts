@@ -102,6 +102,12 @@ export interface WebhookStore {
   update(workspaceId: string, endpointId: string, patch: WebhookEndpointPatch, now: Date): Promise<WebhookEndpoint | null>;
   /** The new secret becomes current; the current one becomes previous, signing until `previousExpiresAt`. */
   rotateSecret(workspaceId: string, endpointId: string, next: { secret: string; previousExpiresAt: Date }, now: Date): Promise<WebhookEndpoint | null>;
+  /**
+   * Rewrites every endpoint's stored secrets (current and previous) through `transform`, in every
+   * workspace; a row is written only when a value changes, and only if it still holds what was read (a
+   * rotation meanwhile wins). Returns how many endpoints were written. For sealing secrets at rest.
+   */
+  resealSecrets(transform: (stored: string, endpointId: string) => string): Promise<number>;
   /** Removes the endpoint with its deliveries and attempts. */
   delete(workspaceId: string, endpointId: string): Promise<boolean>;
   /** The enabled endpoints of the workspace subscribed to `event`. */

@@ -2,3 +2,4 @@
 export * from "./resolve-target.js";
 export * from "./send-webhook.js";
 export * from "./webhook-worker.js";
+export * from "./secrets-key.js";

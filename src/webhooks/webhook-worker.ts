@@ -3,10 +3,10 @@
 // make concurrent nodes safe; a crash only delays a delivery until its lease runs out (at-least-once).
 import { randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
-import { DEFAULT_RETRY_SCHEDULE_MS, planAfterAttempt, signingSecrets, type DeliveryPlan } from "../core/index.js";
+import { DEFAULT_RETRY_SCHEDULE_MS, openSecret, planAfterAttempt, SecretUnavailableError, signingSecrets, type DeliveryPlan } from "../core/index.js";
 import { disableGoneWebhook, type ServiceContext } from "../services/index.js";
 import type { ClaimedDelivery, DeliveryNext } from "../storage/port.js";
-import { createWebhookSender, type WebhookSender } from "./send-webhook.js";
+import { createWebhookSender, type SendOutcome, type WebhookSender } from "./send-webhook.js";
 
 export interface WorkerLogger {
   info?(object: object, message: string): void;
@@ -88,19 +88,31 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
   async function deliver(delivery: ClaimedDelivery): Promise<void> {
     const attempt = delivery.attempts + 1;
     const at = ctx.now();
+    let outcome: SendOutcome;
+    let signature = "";
+    let unsignable: string | null = null;
+    try {
+      // During a secret's overlap both secrets sign: receivers on either one verify (space-separated, per the spec).
+      signature = signingSecrets(delivery.secrets, at)
+        .map((stored) => new Webhook(openSecret(ctx.webhooks.secretsKey, stored, delivery.endpointId)).sign(delivery.id, at, delivery.payload))
+        .join(" ");
+    } catch (error) {
+      if (!(error instanceof SecretUnavailableError)) throw error;
+      // Nothing is sent unsigned: a failed attempt, retried on the schedule (the key may be restored).
+      unsignable = error.message;
+    }
     const headers = {
       "content-type": "application/json",
       "user-agent": "Keyward-Webhooks/1",
       "webhook-id": delivery.id,
       "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
-      // During a secret's overlap both secrets sign: receivers on either one verify (space-separated, per the spec).
-      "webhook-signature": signingSecrets(delivery.secrets, at)
-        .map((secret) => new Webhook(secret).sign(delivery.id, at, delivery.payload))
-        .join(" "),
+      "webhook-signature": signature,
     };
-    let outcome;
     try {
-      outcome = await sender!.send(delivery.url, headers, delivery.payload, stopping.signal);
+      outcome =
+        unsignable !== null
+          ? { status: null, retryAfter: null, error: unsignable, durationMs: 0 }
+          : await sender!.send(delivery.url, headers, delivery.payload, stopping.signal);
     } catch (error) {
       // Stopping: not an attempt; the next start (or another node) sends it at once.
       await ctx.store.webhooks.release(delivery.id, delivery.claimToken).catch(() => undefined);

@@ -163,7 +163,10 @@ export interface AuditCheckpointsTable {
   signature: string;
 }
 
-/** Webhook endpoints (0006). `secret`/`previous_secret` are plaintext: signing needs them. */
+/**
+ * Webhook endpoints (0006). `secret`/`previous_secret`: signing needs the secrets themselves, so they are
+ * sealed (AES-256-GCM, `sealed:v1:…`) under KEYWARD_SECRETS_KEY when one is configured, else plaintext.
+ */
 export interface WebhookEndpointsTable {
   id: string;
   workspace_id: string;

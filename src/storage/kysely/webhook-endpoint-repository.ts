@@ -5,7 +5,7 @@ import { atomic, touched } from "./context.js";
 import { fetchSize, toPage } from "./paging.js";
 import { toWebhookEndpoint } from "./webhook-rows.js";
 
-type EndpointMethods = Pick<WebhookStore, "create" | "get" | "list" | "update" | "rotateSecret" | "delete" | "subscribers">;
+type EndpointMethods = Pick<WebhookStore, "create" | "get" | "list" | "update" | "rotateSecret" | "resealSecrets" | "delete" | "subscribers">;
 
 export function createWebhookEndpointRepository(ctx: StoreContext): EndpointMethods {
   const { profile } = ctx;
@@ -99,6 +99,25 @@ export function createWebhookEndpointRepository(ctx: StoreContext): EndpointMeth
           .execute();
         return get(tx, workspaceId, endpointId);
       });
+    },
+
+    async resealSecrets(transform) {
+      const rows = await ctx.db.selectFrom("webhook_endpoints").select(["id", "secret", "previous_secret"]).orderBy("id").execute();
+      let written = 0;
+      for (const row of rows) {
+        const secret = transform(row.secret, row.id);
+        const previous = row.previous_secret === null ? null : transform(row.previous_secret, row.id);
+        if (secret === row.secret && previous === row.previous_secret) continue;
+        const result = await ctx.db
+          .updateTable("webhook_endpoints")
+          .set({ secret, previous_secret: previous })
+          .where("id", "=", row.id)
+          .where("secret", "=", row.secret)
+          .where((eb) => (row.previous_secret === null ? eb("previous_secret", "is", null) : eb("previous_secret", "=", row.previous_secret)))
+          .executeTakeFirst();
+        if (touched(result)) written++;
+      }
+      return written;
     },
 
     async delete(workspaceId, endpointId) {

@@ -84,6 +84,28 @@ export function webhookContract(context: ContractContext): void {
     expect(await store().webhooks.subscribers(tenant.workspace.id, "credits.low")).toEqual([]);
   });
 
+  it("rewrites stored secrets through a transform, current and previous, and only rows that change", async () => {
+    const tenant = await seedTenant(store());
+    const other = await seedTenant(store(), "other");
+    const rotated = await store().webhooks.create(newEndpoint(tenant, { secret: "whsec_a1" }));
+    await store().webhooks.rotateSecret(tenant.workspace.id, rotated.id, { secret: "whsec_a2", previousExpiresAt: at(60_000) }, at(10));
+    const plain = await store().webhooks.create(newEndpoint(other, { secret: "whsec_b1" }));
+    const done = await store().webhooks.create(newEndpoint(tenant, { secret: "sealed:whsec_c1" }));
+    const seal = (stored: string, endpointId: string) => (stored.startsWith("sealed:") ? stored : `sealed:${endpointId}:${stored}`);
+
+    expect(await store().webhooks.resealSecrets(seal)).toBe(2);
+    expect(await store().webhooks.resealSecrets(seal)).toBe(0);
+
+    const secretsOf = async (tenantOf: Tenant, endpointId: string) => {
+      await store().webhooks.enqueue([newDelivery(tenantOf, endpointId, at(20))]);
+      const claimed = await claim(store(), tenantOf, at(20));
+      return claimed.find((delivery) => delivery.endpointId === endpointId)!.secrets;
+    };
+    expect(await secretsOf(tenant, rotated.id)).toMatchObject({ current: `sealed:${rotated.id}:whsec_a2`, previous: `sealed:${rotated.id}:whsec_a1` });
+    expect(await secretsOf(other, plain.id)).toMatchObject({ current: `sealed:${plain.id}:whsec_b1`, previous: null });
+    expect(await secretsOf(tenant, done.id)).toMatchObject({ current: "sealed:whsec_c1", previous: null });
+  });
+
   it("hands claimed deliveries over with the endpoint's URL and secrets, rotated ones included", async () => {
     const tenant = await seedTenant(store());
     const endpoint = await store().webhooks.create(newEndpoint(tenant, { secret: "whsec_first" }));

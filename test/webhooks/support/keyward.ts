@@ -16,7 +16,8 @@ export interface Keyward {
 
 export const TEST_SCHEDULE_MS = "200,200,200,200,200,200";
 
-export async function startKeyward(dir: string, env: Record<string, string> = {}): Promise<Keyward> {
+/** `rootKey`: the install's root key, when `dir` holds a database an earlier start bootstrapped. */
+export async function startKeyward(dir: string, env: Record<string, string> = {}, knownRootKey?: string): Promise<Keyward> {
   const config = loadConfig({
     KEYWARD_DATABASE_URL: join(dir, "keyward.db"),
     KEYWARD_PORT: "0",
@@ -27,7 +28,7 @@ export async function startKeyward(dir: string, env: Record<string, string> = {}
     KEYWARD_WEBHOOK_RETRY_SCHEDULE_MS: TEST_SCHEDULE_MS,
     ...env,
   });
-  let rootKey = "";
+  let rootKey = knownRootKey ?? "";
   let server: RunningServer = await startServer(config, { announce: (text) => (rootKey = /kwroot_live_[0-9A-Za-z]+/.exec(text)?.[0] ?? "") });
   if (!rootKey) throw new Error("no root key announced");
   const keyward: Keyward = {
