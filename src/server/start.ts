@@ -40,7 +40,7 @@ export async function startServer(config: KeywardConfig, options: StartOptions =
   const node = await openNode(config, logger, { auditKey });
   const { store, ctx, bus } = node;
   const sealed = await sealStoredSecrets(ctx);
-  if (sealed > 0) logger.info({ endpoints: sealed }, "sealed webhook signing secrets stored before KEYWARD_SECRETS_KEY was set");
+  if (sealed > 0) logger.info({ endpoints: sealed }, "sealed webhook signing secrets under the current secrets key (stored before KEYWARD_SECRETS_KEY was set, or under an older key of it)");
   const installRootKey = await bootstrapInstall(ctx);
   const app = await buildApp({
     ctx,

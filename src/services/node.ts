@@ -11,7 +11,7 @@ import { closeServiceContext, createServiceContext, type ServiceContext } from "
 import { createSharedBackends } from "./shared-backends.js";
 import { createLifecycleSweeper } from "../lifecycle/index.js";
 import { createWebhookWorker, parseRetrySchedule } from "../webhooks/webhook-worker.js";
-import { loadSecretsKey } from "../webhooks/secrets-key.js";
+import { loadSecretsKeys } from "../webhooks/secrets-key.js";
 
 export interface KeywardNode {
   store: Store;
@@ -23,7 +23,7 @@ export interface KeywardNode {
 
 export async function openNode(config: KeywardConfig, logger: Logger, options: { auditKey?: AuditSigningKey | null } = {}): Promise<KeywardNode> {
   // Before anything opens: a named secrets key that cannot be used stops the start.
-  const secrets = config.secretsKey ? loadSecretsKey(config.secretsKey) : null;
+  const secrets = config.secretsKey ? loadSecretsKeys(config.secretsKey) : null;
   if (secrets?.looseMode) logger.warn({ file: config.secretsKey }, "the secrets key file is readable by group or others: chmod 600 it");
   const store = await createStore({ url: config.databaseUrl });
   const metrics = createMetrics();
@@ -39,7 +39,7 @@ export async function openNode(config: KeywardConfig, logger: Logger, options: {
     creditBlockSize: config.creditBlockSize,
     cache: { maxEntries: config.cacheMaxEntries, ttlMs: config.cacheTtlMs, negativeTtlMs: config.negativeCacheTtlMs },
     auditKey: options.auditKey ?? null,
-    webhooks: { allowInternal: config.webhooksAllowInternal, secretsKey: secrets?.key ?? null },
+    webhooks: { allowInternal: config.webhooksAllowInternal, secretsKeys: secrets?.keys ?? null },
   });
   ctx.usage.start(config.usageFlushIntervalMs);
   const webhooks = createWebhookWorker({

@@ -1,6 +1,7 @@
 // What webhook services need besides the store: the target rules (KEYWARD_WEBHOOKS_ALLOW_INTERNAL,
 // DNS), a way to wake this node's delivery worker after writing outbox rows, and the key that seals
 // signing secrets at rest.
+import type { SecretsKeyring } from "../core/index.js";
 import { systemLookup, type HostLookup } from "../webhooks/resolve-target.js";
 
 export interface WebhookSettings {
@@ -9,10 +10,10 @@ export interface WebhookSettings {
   lookup: HostLookup;
   /** Set by the node's worker (src/webhooks/webhook-worker.ts); a no-op without one. */
   wake: () => void;
-  /** Seals signing secrets at rest (KEYWARD_SECRETS_KEY); null: they are stored as they are. */
-  secretsKey: Uint8Array | null;
+  /** Seal signing secrets at rest (KEYWARD_SECRETS_KEY); null: they are stored as they are. */
+  secretsKeys: SecretsKeyring | null;
 }
 
 export function createWebhookSettings(options: Partial<WebhookSettings> = {}): WebhookSettings {
-  return { allowInternal: options.allowInternal ?? false, lookup: options.lookup ?? systemLookup, wake: options.wake ?? (() => undefined), secretsKey: options.secretsKey ?? null };
+  return { allowInternal: options.allowInternal ?? false, lookup: options.lookup ?? systemLookup, wake: options.wake ?? (() => undefined), secretsKeys: options.secretsKeys ?? null };
 }

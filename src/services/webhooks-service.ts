@@ -1,6 +1,6 @@
 // Webhook endpoints: where a workspace's events go. The signing secret is returned once, at creation
 // and at each rotation; URLs are checked against the SSRF rules before they are saved.
-import { createId, createWebhookSecret, isSealedSecret, sealSecret, type WebhookEvent } from "../core/index.js";
+import { createId, createWebhookSecret, resealSecret, sealSecret, type WebhookEvent } from "../core/index.js";
 import { KeywardError } from "../errors/index.js";
 import type { Actor } from "../auth/index.js";
 import { webhookAuditView } from "../audit/audit-views.js";
@@ -23,18 +23,19 @@ const distinct = (events: readonly WebhookEvent[]) => [...new Set(events)];
 
 /** A signing secret as the database keeps it: sealed when a secrets key is configured. */
 function storedSecret(ctx: ServiceContext, secret: string, endpointId: string): string {
-  const key = ctx.webhooks.secretsKey;
-  return key === null ? secret : sealSecret(key, secret, endpointId, ctx.random(12));
+  const keys = ctx.webhooks.secretsKeys;
+  return keys === null ? secret : sealSecret(keys.current, secret, endpointId, ctx.random(12));
 }
 
 /**
- * Seals every signing secret stored before a secrets key was configured (at start, when one is): a
- * database upgraded in place holds no plaintext secret afterwards. Returns how many endpoints changed.
+ * At start, when a secrets key is configured: seals every signing secret stored before it was, and
+ * re-seals under the current key those sealed under an older key of the file. A database upgraded in
+ * place holds no plaintext secret afterwards. Returns how many endpoints changed.
  */
 export function sealStoredSecrets(ctx: ServiceContext): Promise<number> {
-  const key = ctx.webhooks.secretsKey;
-  if (key === null) return Promise.resolve(0);
-  return ctx.store.webhooks.resealSecrets((stored, endpointId) => (isSealedSecret(stored) ? stored : sealSecret(key, stored, endpointId, ctx.random(12))));
+  const keys = ctx.webhooks.secretsKeys;
+  if (keys === null) return Promise.resolve(0);
+  return ctx.store.webhooks.resealSecrets((stored, endpointId) => resealSecret(keys, stored, endpointId, ctx.random(12)));
 }
 
 export async function createWebhook(

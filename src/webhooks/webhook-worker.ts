@@ -94,7 +94,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
     try {
       // During a secret's overlap both secrets sign: receivers on either one verify (space-separated, per the spec).
       signature = signingSecrets(delivery.secrets, at)
-        .map((stored) => new Webhook(openSecret(ctx.webhooks.secretsKey, stored, delivery.endpointId)).sign(delivery.id, at, delivery.payload))
+        .map((stored) => new Webhook(openSecret(ctx.webhooks.secretsKeys, stored, delivery.endpointId)).sign(delivery.id, at, delivery.payload))
         .join(" ");
     } catch (error) {
       if (!(error instanceof SecretUnavailableError)) throw error;

@@ -1,10 +1,12 @@
 // Webhook signing secrets sealed at rest under KEYWARD_SECRETS_KEY: the database holds no usable secret,
-// secrets stored before the key was set are sealed at the next start, deliveries still verify at a real
-// receiver, and a node without the key sends nothing unsigned.
+// secrets stored before the key was set are sealed at the next start, a new key put first in the file
+// re-seals them all, deliveries still verify at a real receiver, and a node without the key sends
+// nothing unsigned.
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeSecretsKey } from "../../src/webhooks/secrets-key.js";
+import { readFileSync, writeFileSync } from "node:fs";
+import { addSecretsKey, loadSecretsKeys, writeSecretsKey } from "../../src/webhooks/secrets-key.js";
 import { makeTempDir } from "../e2e/support/keyward-process.js";
 import { eventually, startKeyward, type Keyward } from "./support/keyward.js";
 import { startReceiver, verify, type Receiver } from "./support/receiver.js";
@@ -33,7 +35,7 @@ async function newKey(keyward: Keyward) {
 }
 
 describe("webhook secrets sealed at rest", () => {
-  it("seals old and new secrets, still signs verifiably, and sends nothing without the key", async () => {
+  it("seals old and new secrets, rotates the sealing key, still signs verifiably, and sends nothing without the key", async () => {
     const receiver = (running.receiver = await startReceiver());
     let keyward = (running.keyward = await startKeyward(tmp.dir));
     const rootKey = keyward.rootKey;
@@ -83,6 +85,34 @@ describe("webhook secrets sealed at rest", () => {
     });
     expect(verified.map((v) => v.endpointId).sort()).toEqual([...byEndpoint.keys()].sort());
     expect(() => verify(before.json.secret, received.find((r) => verified.some((v) => v.endpointId === before.json.id && v.delivery === r.headers["webhook-id"]))!)).not.toThrow();
+    await keyward.close();
+
+    // Key rotation: a new key first in the file; the next start re-seals every row under it, after which
+    // a file holding only the new key still opens them all.
+    const oldKeyId = loadSecretsKeys(keyFile).keys.current.id;
+    const newKeyId = addSecretsKey(keyFile);
+    keyward = running.keyward = await startKeyward(tmp.dir, { KEYWARD_SECRETS_KEY: keyFile }, rootKey);
+    await keyward.close();
+    for (const row of storedSecrets()) {
+      for (const value of [row.secret, row.previous_secret].filter((v) => v !== null)) expect(value!.startsWith(`sealed:v1:${newKeyId}:`)).toBe(true);
+    }
+    writeFileSync(keyFile, `${readFileSync(keyFile, "utf8").trim().split("\n")[0]}\n`);
+    expect([...loadSecretsKeys(keyFile).keys.byId.keys()]).toEqual([newKeyId]);
+    expect(newKeyId).not.toBe(oldKeyId);
+    keyward = running.keyward = await startKeyward(tmp.dir, { KEYWARD_SECRETS_KEY: keyFile }, rootKey);
+    const sentBeforeRotation = receiver.received.length;
+    await newKey(keyward);
+    const afterRotation = (await receiver.waitFor(sentBeforeRotation + 2)).slice(sentBeforeRotation);
+    for (const request of afterRotation) {
+      expect([rotated.json.secret, after.json.secret].filter((secret) => {
+        try {
+          verify(secret, request);
+          return true;
+        } catch {
+          return false;
+        }
+      })).toHaveLength(1);
+    }
     await keyward.close();
 
     // A node started without the key: a failed attempt that says why, nothing sent, no secret shown.
