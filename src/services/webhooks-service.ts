@@ -4,7 +4,7 @@ import { createId, createWebhookSecret, resealSecret, sealSecret, type WebhookEv
 import { KeywardError } from "../errors/index.js";
 import type { Actor } from "../auth/index.js";
 import { webhookAuditView } from "../audit/audit-views.js";
-import type { Store, WebhookEndpoint, WebhookEndpointPatch } from "../storage/port.js";
+import type { Store, WebhookDeliveryWithAttempts, WebhookEndpoint, WebhookEndpointPatch } from "../storage/port.js";
 import { checkWebhookTarget } from "../webhooks/resolve-target.js";
 import { recordChange, recordSystemChange, type ChangeActor } from "./audit-trail.js";
 import type { ServiceContext } from "./context.js";
@@ -123,6 +123,28 @@ export async function rotateWebhookSecret(
 export async function listWebhookDeliveries(ctx: ServiceContext, actor: Actor, endpointId: string, query: PageQuery) {
   await findWebhook(ctx.store, actor, endpointId);
   return mapPage(await ctx.store.webhooks.listDeliveries(actor.workspaceId, endpointId, toPageRequest(query)), (delivery) => delivery);
+}
+
+/**
+ * A failed delivery sent again: due at once, its attempts and their log kept, so the schedule goes on
+ * from where it stopped (one that had used it up gets one more attempt). For after an outage longer than
+ * the schedule, or an endpoint disabled and enabled again.
+ */
+export async function redeliverWebhook(ctx: ServiceContext, actor: ChangeActor, endpointId: string, deliveryId: string): Promise<WebhookDeliveryWithAttempts> {
+  const now = ctx.now();
+  const delivery = await ctx.store.transaction(async (store) => {
+    const endpoint = await findWebhook(store, actor, endpointId);
+    const found = await store.webhooks.getDelivery(actor.workspaceId, deliveryId);
+    if (!found || found.endpointId !== endpointId) throw new KeywardError("WEBHOOK_DELIVERY_NOT_FOUND", `No delivery ${deliveryId} of webhook endpoint ${endpointId}.`);
+    if (!endpoint.enabled) throw new KeywardError("WEBHOOK_DISABLED", `Webhook endpoint ${endpointId} is disabled; enable it first.`);
+    if (found.status !== "failed" || !(await store.webhooks.requeueDelivery(actor.workspaceId, endpointId, deliveryId, now))) {
+      throw new KeywardError("WEBHOOK_DELIVERY_NOT_FAILED", `Delivery ${deliveryId} is ${found.status}; only a failed delivery can be sent again.`);
+    }
+    await recordChange(ctx, store, actor, { action: "webhook.redeliver", targetId: endpointId, after: { deliveryId, eventType: found.eventType, attempts: found.attempts } });
+    return (await store.webhooks.getDelivery(actor.workspaceId, deliveryId))!;
+  });
+  ctx.webhooks.wake();
+  return delivery;
 }
 
 /** The receiver answered 410 Gone: Keyward disables the endpoint itself (audited as the system). */

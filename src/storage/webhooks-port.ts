@@ -127,6 +127,11 @@ export interface WebhookStore {
    * pending; returns false (attempt still logged) otherwise.
    */
   recordAttempt(deliveryId: string, token: string, attempt: WebhookAttempt, next: DeliveryNext): Promise<boolean>;
+  /**
+   * Makes a failed delivery of the endpoint due again at `now`, its attempts and their log kept; false when
+   * the endpoint has no failed delivery by that id.
+   */
+  requeueDelivery(workspaceId: string, endpointId: string, deliveryId: string, now: Date): Promise<boolean>;
   /** Gives a lease back without an attempt (a stopping worker), so the delivery is due again at once. */
   release(deliveryId: string, token: string): Promise<void>;
 }

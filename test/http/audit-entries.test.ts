@@ -167,6 +167,16 @@ describe("audit entries", () => {
     expect(disabled).toMatchObject({ actor: { type: "system" }, requestId: null, before: { enabled: true }, after: { enabled: false, disabledReason: "gone" } });
     seen.add("webhook.disable");
 
+    // A failed delivery (its endpoint turned off and on again), sent again.
+    const failed = await fixtures(h).failedDelivery();
+    const redelivered = await changed("POST", `/v1/webhooks/${failed.webhookId}/deliveries/${failed.deliveryId}/retry`, undefined, 200);
+    expect(redelivered.entries[0]).toMatchObject({
+      action: "webhook.redeliver",
+      target: { type: "webhook", id: failed.webhookId },
+      before: null,
+      after: { deliveryId: failed.deliveryId, eventType: "key.created", attempts: 0 },
+    });
+
     const deleted = await changed("DELETE", `/v1/webhooks/${id}`, undefined, 200);
     expect(deleted.entries[0]).toMatchObject({ action: "webhook.delete", before: { id }, after: null });
   });

@@ -96,6 +96,20 @@ export function fixtures(h: Harness, rootKey: string = h.rootKey) {
     },
     /** A webhook endpoint (a public IP literal: no DNS needed); the answer carries its `secret`. */
     webhook: (body: Record<string, unknown> = {}) => create("/v1/webhooks", { url: "https://93.184.215.14/keyward", events: ["key.created"], ...body }),
+    /**
+     * A failed delivery of a fresh endpoint: a key.created event while the endpoint was on, then the endpoint
+     * turned off (which fails what is pending) and on again. `{ webhookId, deliveryId }`.
+     */
+    failedDelivery: async () => {
+      const webhook = await create("/v1/webhooks", { url: "https://93.184.215.14/keyward", events: ["key.created"] });
+      const api = await create("/v1/apis", { name: `api ${unique()}`, prefix: `d${unique()}`.slice(0, 16) });
+      await create("/v1/keys", { apiId: api.id });
+      for (const enabled of [false, true]) expectStatus(await call(h, "PATCH", `/v1/webhooks/${webhook.id}`, { enabled }, rootKey), 200);
+      const deliveries = await call(h, "GET", `/v1/webhooks/${webhook.id}/deliveries`, undefined, rootKey);
+      const failed = deliveries.json.items.find((delivery: { status: string }) => delivery.status === "failed");
+      if (!failed) throw new Error("fixture: no failed delivery");
+      return { webhookId: webhook.id as string, deliveryId: failed.id as string };
+    },
     revoke: (keyId: string) => create(`/v1/keys/${keyId}/revoke`, { reason: "test" }, 200),
     revokeRootKey: (id: string) => create(`/v1/root-keys/${id}/revoke`, { reason: "test" }, 200),
     verify: async (body: Record<string, unknown>, verifier: string = rootKey) => {
@@ -137,6 +151,8 @@ export async function snapshot(h: Harness, rootKey: string = h.rootKey) {
     roles: await listAll(h, "/v1/roles", rootKey),
     rootKeys: await listAll(h, "/v1/root-keys", rootKey),
     webhooks: await listAll(h, "/v1/webhooks", rootKey),
+    // Every change writes an audit entry: a change the lists above do not show (a delivery sent again) shows here.
+    latestAuditEntry: (await call(h, "GET", "/v1/audit?limit=1&order=desc", undefined, rootKey)).json.items[0]?.id ?? null,
   };
 }
 

@@ -146,6 +146,11 @@ export const ROUTES: RouteCase[] = [
     prepare: async (f) => ({ url: `/v1/webhooks/${(await f.webhook()).id}/rotate-secret`, body: { overlapSeconds: 60 } }) },
   { method: "GET", route: "/v1/webhooks/:webhookId/deliveries", permission: "webhooks:read", success: 200, foreign: { notFound: "WEBHOOK_NOT_FOUND" },
     prepare: async (f) => ({ url: `/v1/webhooks/${(await f.webhook()).id}/deliveries` }) },
+  { method: "POST", route: "/v1/webhooks/:webhookId/deliveries/:deliveryId/retry", permission: "webhooks:update", success: 200, foreign: { notFound: "WEBHOOK_NOT_FOUND" },
+    prepare: async (f) => {
+      const { webhookId, deliveryId } = await f.failedDelivery();
+      return { url: `/v1/webhooks/${webhookId}/deliveries/${deliveryId}/retry` };
+    } },
 
   // Leak reports: a root key acts on its own workspace's keys only; the other workspace's report of the
   // first one's key is "unknown" to it and changes nothing.

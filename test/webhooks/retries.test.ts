@@ -80,6 +80,42 @@ describe("webhook retries", () => {
     expect(broken.received).toHaveLength(7);
   });
 
+  it("sends a failed delivery again on request, with the same webhook-id, once it is failed and the endpoint on", async () => {
+    const down = await receiver();
+    down.answer = (index) => ({ status: index < 7 ? 500 : 204 });
+    const endpoint = await endpointFor(down.url);
+    await createKey();
+    const failed = await deliveryOf(endpoint.id, (d) => d.status === "failed");
+    expect(failed.attemptCount).toBe(7);
+    const retry = (deliveryId: string, endpointId = endpoint.id) => keyward.call("POST", `/v1/webhooks/${endpointId}/deliveries/${deliveryId}/retry`);
+
+    // Turned off: refused until it is on again (and turning it off changes nothing of a failed delivery).
+    expect((await keyward.call("PATCH", `/v1/webhooks/${endpoint.id}`, { enabled: false })).status).toBe(200);
+    expect((await retry(failed.id)).json).toMatchObject({ status: 409, code: "WEBHOOK_DISABLED" });
+    expect((await keyward.call("PATCH", `/v1/webhooks/${endpoint.id}`, { enabled: true })).status).toBe(200);
+
+    const requeued = await retry(failed.id);
+    expect(requeued.status).toBe(200);
+    expect(requeued.json).toMatchObject({ id: failed.id, status: "pending", attemptCount: 7 });
+    const [, , , , , , , eighth] = await down.waitFor(8);
+    expect(eighth!.headers["webhook-id"]).toBe(failed.id);
+    expect(verify(endpoint.secret, eighth!).type).toBe("key.created");
+    const delivered = await deliveryOf(endpoint.id, (d) => d.status === "delivered");
+    expect(delivered).toMatchObject({ id: failed.id, attemptCount: 8, lastStatusCode: 204 });
+    expect(delivered.attempts.at(-1)).toMatchObject({ attempt: 8, statusCode: 204 });
+
+    // Delivered, unknown, another endpoint's: refused, nothing sent.
+    expect((await retry(failed.id)).json).toMatchObject({ status: 409, code: "WEBHOOK_DELIVERY_NOT_FAILED" });
+    expect((await retry("msg_doesnotexist")).json).toMatchObject({ status: 404, code: "WEBHOOK_DELIVERY_NOT_FOUND" });
+    const other = await endpointFor(down.url);
+    expect((await retry(failed.id, other.id)).json).toMatchObject({ status: 404, code: "WEBHOOK_DELIVERY_NOT_FOUND" });
+    await keyward.call("DELETE", `/v1/webhooks/${other.id}`);
+
+    const audit = await keyward.call("GET", `/v1/audit?action=webhook.redeliver&target=${endpoint.id}`);
+    expect(audit.json.items).toHaveLength(1);
+    expect(audit.json.items[0].after).toEqual({ deliveryId: failed.id, eventType: "key.created", attempts: 7 });
+  });
+
   it("waits as long as a 429's Retry-After asks", async () => {
     const busy = await receiver();
     busy.answer = (index) => (index === 0 ? { status: 429, headers: { "retry-after": "2" } } : { status: 200 });

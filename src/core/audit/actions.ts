@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = {
   "webhook.delete": "webhook",
   "webhook.rotate_secret": "webhook",
   "webhook.disable": "webhook",
+  "webhook.redeliver": "webhook",
   "identity.create": "identity",
   "identity.update": "identity",
   "identity.delete": "identity",

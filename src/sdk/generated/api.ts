@@ -4725,7 +4725,7 @@ export interface paths {
                     /** @description Only entries by this root key id, or `system` */
                     actor?: string;
                     /** @description Only entries of this action (docs/audit.md) */
-                    action?: "workspace.create" | "api.create" | "api.update" | "api.delete" | "key.create" | "key.update" | "key.revoke" | "key.rotate" | "key.import" | "key.leak" | "key.expiring" | "key.expire" | "key.grace_end" | "credits.low" | "webhook.create" | "webhook.update" | "webhook.delete" | "webhook.rotate_secret" | "webhook.disable" | "identity.create" | "identity.update" | "identity.delete" | "role.create" | "role.update" | "role.delete" | "root_key.create" | "root_key.revoke" | "ratelimit_override.set" | "ratelimit_override.delete";
+                    action?: "workspace.create" | "api.create" | "api.update" | "api.delete" | "key.create" | "key.update" | "key.revoke" | "key.rotate" | "key.import" | "key.leak" | "key.expiring" | "key.expire" | "key.grace_end" | "credits.low" | "webhook.create" | "webhook.update" | "webhook.delete" | "webhook.rotate_secret" | "webhook.disable" | "webhook.redeliver" | "identity.create" | "identity.update" | "identity.delete" | "role.create" | "role.update" | "role.delete" | "root_key.create" | "root_key.revoke" | "ratelimit_override.set" | "ratelimit_override.delete";
                     /** @description Only entries at or after this time */
                     since?: string;
                     /** @description desc: newest first (by seq); asc: oldest first */
@@ -6141,6 +6141,187 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed delivery again: due at once, its attempts kept */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description whk_… id
+                     * @example whk_3ZbE0TqvX5oHn9Kq2mWc1a
+                     */
+                    webhookId: string;
+                    /**
+                     * @description msg_… id
+                     * @example msg_3ZbE0TqvX5oHn9Kq2mWc1a
+                     */
+                    deliveryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The message id, sent as webhook-id on every attempt */
+                            id: string;
+                            /** @description An event of docs/webhooks.md */
+                            eventType: "key.created" | "key.updated" | "key.rotated" | "key.revoked" | "key.expiring" | "key.expired" | "key.leaked" | "credits.low";
+                            status: "pending" | "delivered" | "failed";
+                            attemptCount: number;
+                            nextAttemptAt: string | null;
+                            lastStatusCode: number | null;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            deliveredAt: string | null;
+                            /** @description The JSON body sent: { type, timestamp, data } */
+                            payload: unknown;
+                            attempts: {
+                                attempt: number;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description null: no response (timeout, refused connection, forbidden address) */
+                                statusCode: number | null;
+                                error: string | null;
+                                durationMs: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            instance?: string;
+                            /** @description Stable error code from docs/errors.md */
+                            code: string;
+                            requestId?: string;
+                            errors?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

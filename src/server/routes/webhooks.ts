@@ -6,6 +6,7 @@ import {
   getWebhook,
   listWebhookDeliveries,
   listWebhooks,
+  redeliverWebhook,
   rotateWebhookSecret,
   updateWebhook,
 } from "../../services/index.js";
@@ -13,10 +14,11 @@ import type { WebhookDeliveryWithAttempts, WebhookEndpoint } from "../../storage
 import { webhookAuditView } from "../../audit/audit-views.js";
 import { changeActorOf } from "../audit-context.js";
 import { actorOf, guard, managed, type App, type RouteOptions } from "../route-kit.js";
-import { AUTHED_PROBLEMS, Deleted, IdParam, PageOf, PageQuery, problems } from "../schemas/common.js";
+import { AUTHED_PROBLEMS, Deleted, Id, IdParam, PageOf, PageQuery, problems } from "../schemas/common.js";
 import { CreateWebhookBody, RotateWebhookSecretBody, UpdateWebhookBody, Webhook, WebhookDelivery, WebhookWithSecret } from "../schemas/webhooks.js";
 
 const WebhookParams = IdParam("webhookId", "whk");
+const WebhookDeliveryParams = Type.Object({ webhookId: Id("whk"), deliveryId: Id("msg") }, { additionalProperties: false });
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 /** The endpoint as answers show it: the same public view the audit log records (never a secret). */
@@ -131,5 +133,17 @@ export async function webhookRoutes(app: App, { ctx }: RouteOptions) {
     },
     async (request) =>
       listWebhookDeliveries(ctx, actorOf(request), request.params.webhookId, request.query).then((page) => ({ ...page, items: page.items.map(deliveryView) })),
+  );
+  app.post(
+    "/v1/webhooks/:webhookId/deliveries/:deliveryId/retry",
+    {
+      preValidation: guard(ctx, "webhooks:update"),
+      schema: {
+        ...managed("webhooks", "Send a failed delivery again: due at once, its attempts kept"),
+        params: WebhookDeliveryParams,
+        response: { 200: WebhookDelivery, ...problems(...AUTHED_PROBLEMS, 404, 409) },
+      },
+    },
+    async (request) => deliveryView(await redeliverWebhook(ctx, changeActorOf(request), request.params.webhookId, request.params.deliveryId)),
   );
 }

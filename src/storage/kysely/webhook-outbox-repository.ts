@@ -8,7 +8,7 @@ import { fetchSize, toPage } from "./paging.js";
 import type { Database, TimeValue } from "./schema.js";
 import { toWebhookAttempt, toWebhookDelivery } from "./webhook-rows.js";
 
-type OutboxMethods = Pick<WebhookStore, "enqueue" | "getDelivery" | "listDeliveries" | "claimDue" | "recordAttempt" | "release">;
+type OutboxMethods = Pick<WebhookStore, "enqueue" | "getDelivery" | "listDeliveries" | "claimDue" | "recordAttempt" | "requeueDelivery" | "release">;
 
 /** The lease is free: never taken, or expired (its holder died or gave up). */
 const leaseFree = (at: TimeValue) => (eb: ExpressionBuilder<Database, "webhook_deliveries">) =>
@@ -65,6 +65,18 @@ export function createWebhookOutboxRepository(ctx: StoreContext): OutboxMethods 
     async getDelivery(workspaceId, deliveryId) {
       const row = await ctx.db.selectFrom("webhook_deliveries").selectAll().where("workspace_id", "=", workspaceId).where("id", "=", deliveryId).executeTakeFirst();
       return row ? ((await withAttempts(ctx, [row]))[0] ?? null) : null;
+    },
+
+    async requeueDelivery(workspaceId, endpointId, deliveryId, now) {
+      const result = await ctx.db
+        .updateTable("webhook_deliveries")
+        .set({ status: "pending", next_attempt_at: profile.time.encode(now), claimed_until: null, claim_token: null })
+        .where("workspace_id", "=", workspaceId)
+        .where("endpoint_id", "=", endpointId)
+        .where("id", "=", deliveryId)
+        .where("status", "=", "failed")
+        .executeTakeFirst();
+      return touched(result);
     },
 
     async listDeliveries(workspaceId, endpointId, page) {

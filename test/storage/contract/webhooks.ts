@@ -84,6 +84,25 @@ export function webhookContract(context: ContractContext): void {
     expect(await store().webhooks.subscribers(tenant.workspace.id, "credits.low")).toEqual([]);
   });
 
+  it("requeues a failed delivery of its endpoint only, keeping its attempts", async () => {
+    const tenant = await seedTenant(store());
+    const endpoint = await store().webhooks.create(newEndpoint(tenant));
+    const sibling = await store().webhooks.create(newEndpoint(tenant));
+    const delivery = newDelivery(tenant, endpoint.id, at(30));
+    await store().webhooks.enqueue([delivery]);
+    const [claimed] = (await claim(store(), tenant, at(30))).filter((d) => d.id === delivery.id);
+    await store().webhooks.recordAttempt(delivery.id, claimed!.claimToken, attempt(1, at(31), 500, "HTTP 500"), { status: "failed" });
+
+    expect(await store().webhooks.requeueDelivery(tenant.workspace.id, sibling.id, delivery.id, at(40))).toBe(false);
+    expect(await store().webhooks.requeueDelivery(newId("ws"), endpoint.id, delivery.id, at(40))).toBe(false);
+    expect(await store().webhooks.requeueDelivery(tenant.workspace.id, endpoint.id, delivery.id, at(40))).toBe(true);
+    // Pending now: not failed, so not requeued again.
+    expect(await store().webhooks.requeueDelivery(tenant.workspace.id, endpoint.id, delivery.id, at(41))).toBe(false);
+    expect(await store().webhooks.getDelivery(tenant.workspace.id, delivery.id)).toMatchObject({ status: "pending", attempts: 1, nextAttemptAt: at(40) });
+    const again = (await claim(store(), tenant, at(40))).find((d) => d.id === delivery.id);
+    expect(again).toMatchObject({ attempts: 1, status: "pending" });
+  });
+
   it("rewrites stored secrets through a transform, current and previous, and only rows that change", async () => {
     const tenant = await seedTenant(store());
     const other = await seedTenant(store(), "other");
