@@ -2,7 +2,7 @@
 // entries as JSONL, keep a copy of the signed checkpoints, and make a signing key.
 import { Option, type Command } from "commander";
 import { loadPublicKey, SigningKeyError, writeSigningKeyPair } from "../audit/signing-key.js";
-import { CliError, createApiClient } from "./client.js";
+import { asUsageError, CliError, createApiClient } from "./client.js";
 import { appendCheckpoints, auditPages, checkpointFromJson, readCheckpointFile, verifyLocally } from "./audit-files.js";
 import { printJson, printTable } from "./output.js";
 
@@ -111,11 +111,4 @@ export function addAuditCommands(program: Command): void {
     });
 }
 
-function wrapKeyErrors<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof SigningKeyError) throw new CliError(error.message, 2);
-    throw error;
-  }
-}
+const wrapKeyErrors = <T>(work: () => T): T => asUsageError(SigningKeyError, work);

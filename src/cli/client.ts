@@ -10,6 +10,16 @@ export class CliError extends Error {
   }
 }
 
+/** Runs `work`, turning an error of `known` (a bad key file, say) into a CliError with exit code 2. */
+export function asUsageError<T>(known: new (...args: never[]) => Error, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof known) throw new CliError(error.message, 2);
+    throw error;
+  }
+}
+
 export interface ApiClient {
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
 }

@@ -85,12 +85,9 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
     return ctx.store.webhooks.claimDue(now, new Date(now.getTime() + leaseMs), batchSize, randomUUID());
   }
 
-  async function deliver(delivery: ClaimedDelivery): Promise<void> {
-    const attempt = delivery.attempts + 1;
-    const at = ctx.now();
-    let outcome: SendOutcome;
-    let signature = "";
-    let unsignable: string | null = null;
+  /** One attempt's outcome. A secret that cannot be opened sends nothing (never unsigned): a failed attempt, retried on the schedule, so restoring the key lets it through. */
+  function signAndSend(delivery: ClaimedDelivery, at: Date): Promise<SendOutcome> {
+    let signature: string;
     try {
       // During a secret's overlap both secrets sign: receivers on either one verify (space-separated, per the spec).
       signature = signingSecrets(delivery.secrets, at)
@@ -98,8 +95,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
         .join(" ");
     } catch (error) {
       if (!(error instanceof SecretUnavailableError)) throw error;
-      // Nothing is sent unsigned: a failed attempt, retried on the schedule (the key may be restored).
-      unsignable = error.message;
+      return Promise.resolve({ status: null, retryAfter: null, error: error.message, durationMs: 0 });
     }
     const headers = {
       "content-type": "application/json",
@@ -108,11 +104,15 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
       "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
       "webhook-signature": signature,
     };
+    return sender!.send(delivery.url, headers, delivery.payload, stopping.signal);
+  }
+
+  async function deliver(delivery: ClaimedDelivery): Promise<void> {
+    const attempt = delivery.attempts + 1;
+    const at = ctx.now();
+    let outcome: SendOutcome;
     try {
-      outcome =
-        unsignable !== null
-          ? { status: null, retryAfter: null, error: unsignable, durationMs: 0 }
-          : await sender!.send(delivery.url, headers, delivery.payload, stopping.signal);
+      outcome = await signAndSend(delivery, at);
     } catch (error) {
       // Stopping: not an attempt; the next start (or another node) sends it at once.
       await ctx.store.webhooks.release(delivery.id, delivery.claimToken).catch(() => undefined);
